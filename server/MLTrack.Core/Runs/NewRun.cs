@@ -1,0 +1,19 @@
+namespace MLTrack.Core.Runs;
+
+/// <summary>What a caller knows when a run starts. Unset fields stay null in the store.</summary>
+public sealed record NewRun
+{
+    public string? ExperimentId { get; init; }
+    public string? Name { get; init; }
+    public string? User { get; init; }
+    public long? StartTime { get; init; }
+    public RunStatus Status { get; init; } = RunStatus.RUNNING;
+    public string? Command { get; init; }
+    public string? Cwd { get; init; }
+    public string? SourceFile { get; init; }
+    public int? Pid { get; init; }
+    public string? Host { get; init; }
+    public GitInfo Git { get; init; } = GitInfo.None;
+    public string? ParentRunId { get; init; }
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}

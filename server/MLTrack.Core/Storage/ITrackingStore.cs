@@ -1,0 +1,58 @@
+using MLTrack.Core.Artifacts;
+using MLTrack.Core.Metrics;
+using MLTrack.Core.Runs;
+
+namespace MLTrack.Core.Storage;
+
+/// <summary>
+/// The tracking store: experiments, runs, params, tags, metrics and artifact records.
+/// Every method is durable when it returns. Failures are <see cref="StoreException"/> with an MLflow-style code.
+/// Implementations: SQLite (embedded default); PostgreSQL (team) joins under the same contract tests.
+/// </summary>
+public interface ITrackingStore : IDisposable
+{
+    /// <summary>Human-readable location (file path or connection target) for messages.</summary>
+    string Location { get; }
+
+    /// <summary>Folder under which each run's artifacts live as <c>&lt;root&gt;/&lt;run_id&gt;/</c>.</summary>
+    string ArtifactRoot { get; }
+
+    // Experiments
+    Experiment CreateExperiment(string name, string? artifactLocation = null, IReadOnlyDictionary<string, string>? tags = null);
+    Experiment GetExperiment(string experimentId);
+    Experiment? FindExperimentByName(string name);
+    /// <summary>The experiment with that name, created when missing (the launcher's <c>--experiment</c>).</summary>
+    Experiment GetOrCreateExperiment(string name);
+    IReadOnlyList<Experiment> ListExperiments(ViewType view = ViewType.ActiveOnly);
+    void RenameExperiment(string experimentId, string newName);
+    void SetExperimentTag(string experimentId, string key, string value);
+    void DeleteExperiment(string experimentId);
+    void RestoreExperiment(string experimentId);
+
+    // Runs
+    Run CreateRun(NewRun run);
+    Run GetRun(string runId);
+    /// <summary>Full id from a full id or a unique prefix of at least 6 characters.</summary>
+    string ResolveRunId(string idOrPrefix);
+    void UpdateRun(string runId, RunUpdate update);
+    void DeleteRun(string runId);
+    void RestoreRun(string runId);
+    RunPage SearchRuns(RunQuery query);
+    /// <summary>Runs still marked RUNNING, for crash recovery.</summary>
+    IReadOnlyList<Run> ListRunningRuns();
+
+    // Params, tags, metrics
+    /// <summary>Writes metrics, params and tags atomically. A param already set to a different value is refused.</summary>
+    void LogBatch(string runId, RunBatch batch);
+    void SetTag(string runId, string key, string value);
+    void DeleteTag(string runId, string key);
+    IReadOnlyList<MetricSummary> GetMetricSummaries(string runId);
+    /// <summary>Every point of one key in step order (then timestamp), optionally restricted to [fromStep, toStep].</summary>
+    IReadOnlyList<SeriesPoint> GetMetricHistory(string runId, string key, long? fromStep = null, long? toStep = null);
+    /// <summary>The series over [fromStep, toStep] (default: all of it) cut into at most <paramref name="buckets"/> equal step ranges.</summary>
+    IReadOnlyList<MetricBucket> GetMetricBuckets(string runId, string key, int buckets, long? fromStep = null, long? toStep = null);
+
+    // Artifacts
+    void RecordArtifact(string runId, ArtifactInfo artifact);
+    IReadOnlyList<ArtifactInfo> ListArtifacts(string runId);
+}

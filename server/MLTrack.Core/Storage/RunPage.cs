@@ -1,0 +1,5 @@
+using MLTrack.Core.Runs;
+
+namespace MLTrack.Core.Storage;
+
+public sealed record RunPage(IReadOnlyList<Run> Runs, string? NextPageToken);

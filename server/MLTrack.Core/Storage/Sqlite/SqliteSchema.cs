@@ -1,0 +1,101 @@
+namespace MLTrack.Core.Storage.Sqlite;
+
+/// <summary>
+/// Versioned schema migrations, applied in order on open. Never edit a shipped step: append a new one.
+/// Metric points live in per-(run, key) series, packed into binary chunks (see <see cref="MetricChunkCodec"/>):
+/// row-per-point SQLite ingests ~200k points/s, chunks ingest millions and read one key without touching others.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        // 1: initial schema
+        """
+        CREATE TABLE experiments (
+            experiment_id     INTEGER PRIMARY KEY,
+            name              TEXT NOT NULL UNIQUE,
+            artifact_location TEXT,
+            lifecycle_stage   TEXT NOT NULL DEFAULT 'active',
+            creation_time     INTEGER NOT NULL,
+            last_update_time  INTEGER NOT NULL
+        );
+        CREATE TABLE experiment_tags (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+            key           TEXT NOT NULL,
+            value         TEXT NOT NULL,
+            PRIMARY KEY (experiment_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE runs (
+            run_rowid       INTEGER PRIMARY KEY,
+            run_id          TEXT NOT NULL UNIQUE,
+            experiment_id   INTEGER NOT NULL REFERENCES experiments(experiment_id),
+            name            TEXT,
+            status          TEXT NOT NULL,
+            user_id         TEXT,
+            start_time      INTEGER NOT NULL,
+            end_time        INTEGER,
+            command         TEXT,
+            cwd             TEXT,
+            source_file     TEXT,
+            exit_code       INTEGER,
+            pid             INTEGER,
+            host            TEXT,
+            git_commit      TEXT,
+            git_branch      TEXT,
+            git_remote      TEXT,
+            git_dirty       INTEGER,
+            parent_run_id   TEXT,
+            lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+            artifact_uri    TEXT NOT NULL
+        );
+        CREATE INDEX runs_experiment_start ON runs(experiment_id, start_time DESC);
+        CREATE INDEX runs_start ON runs(start_time DESC);
+        CREATE INDEX runs_status ON runs(status);
+        CREATE TABLE params (
+            run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),
+            key       TEXT NOT NULL,
+            value     TEXT NOT NULL,
+            PRIMARY KEY (run_rowid, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX params_key_value ON params(key, value);
+        CREATE TABLE tags (
+            run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),
+            key       TEXT NOT NULL,
+            value     TEXT NOT NULL,
+            PRIMARY KEY (run_rowid, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_key_value ON tags(key, value);
+        CREATE TABLE metric_series (
+            series_id        INTEGER PRIMARY KEY,
+            run_rowid        INTEGER NOT NULL REFERENCES runs(run_rowid),
+            key              TEXT NOT NULL,
+            point_count      INTEGER NOT NULL,
+            last_step        INTEGER NOT NULL,
+            last_timestamp   INTEGER NOT NULL,
+            last_value       REAL,            -- NULL when the latest value is NaN (SQLite stores NaN as NULL)
+            last_is_nan      INTEGER NOT NULL DEFAULT 0,
+            min_value        REAL,
+            max_value        REAL,
+            chunk_count      INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (run_rowid, key)
+        );
+        CREATE INDEX metric_series_key_value ON metric_series(key, last_value);
+        CREATE TABLE metric_chunks (
+            series_id   INTEGER NOT NULL REFERENCES metric_series(series_id),
+            seq         INTEGER NOT NULL,
+            point_count INTEGER NOT NULL,
+            min_step    INTEGER NOT NULL,
+            max_step    INTEGER NOT NULL,
+            data        BLOB NOT NULL,
+            PRIMARY KEY (series_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE artifacts (
+            run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),
+            path      TEXT NOT NULL,
+            size      INTEGER NOT NULL,
+            sha256    TEXT NOT NULL,
+            PRIMARY KEY (run_rowid, path)
+        ) WITHOUT ROWID;
+        """,
+    ];
+}
