@@ -77,6 +77,7 @@ internal static class SqliteSchema
             min_value        REAL,
             max_value        REAL,
             chunk_count      INTEGER NOT NULL DEFAULT 0,
+            tail_points      INTEGER NOT NULL DEFAULT 0, -- points in the newest chunk, to decide merge vs. new chunk
             UNIQUE (run_rowid, key)
         );
         CREATE INDEX metric_series_key_value ON metric_series(key, last_value);
@@ -96,6 +97,8 @@ internal static class SqliteSchema
             sha256    TEXT NOT NULL,
             PRIMARY KEY (run_rowid, path)
         ) WITHOUT ROWID;
+        INSERT INTO experiments (experiment_id, name, lifecycle_stage, creation_time, last_update_time)
+            VALUES (0, 'Default', 'active', CAST(unixepoch('subsec') * 1000 AS INTEGER), CAST(unixepoch('subsec') * 1000 AS INTEGER));
         """,
     ];
 }

@@ -1,0 +1,75 @@
+namespace MLTrack.Core.Metrics;
+
+/// <summary>
+/// Folds a series into equal step ranges over [from, to]: min/max envelope of non-NaN values and the point with the
+/// highest step per bucket. Charts draw the envelope as a band and the last values as the line, so spikes survive
+/// downsampling where averaging or point-sampling would hide them.
+/// </summary>
+public sealed class MetricBucketer
+{
+    private readonly long _from;
+    private readonly long _span; // number of steps covered, to - from + 1
+    private readonly int _buckets;
+    private readonly long[] _count;
+    private readonly double[] _min, _max, _last;
+    private readonly long[] _lastStep;
+    private readonly bool _fitsInLong; // (step - from) * buckets cannot overflow: skip 128-bit math on the hot path
+
+    public MetricBucketer(long from, long to, int buckets)
+    {
+        if (buckets < 1) throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "Bucket count must be at least 1.");
+        if (to < from) throw new ArgumentException($"Step range is empty: from {from} > to {to}.");
+        _from = from;
+        _span = to - from + 1;
+        _buckets = (int)Math.Min(buckets, _span);
+        _count = new long[_buckets];
+        _min = new double[_buckets];
+        _max = new double[_buckets];
+        _last = new double[_buckets];
+        _lastStep = new long[_buckets];
+        Array.Fill(_min, double.NaN);
+        Array.Fill(_max, double.NaN);
+        Array.Fill(_lastStep, long.MinValue);
+        _fitsInLong = _span <= long.MaxValue / _buckets;
+    }
+
+    public long From => _from;
+    public long To => _from + _span - 1;
+
+    public void Add(ReadOnlySpan<SeriesPoint> points)
+    {
+        long to = To;
+        foreach (ref readonly var p in points)
+        {
+            if (p.Step < _from || p.Step > to) continue;
+            int b = _fitsInLong
+                ? (int)((p.Step - _from) * _buckets / _span)
+                : (int)((Int128)(p.Step - _from) * _buckets / _span);
+            _count[b]++;
+            double v = p.Value;
+            if (!double.IsNaN(v))
+            {
+                if (!(v >= _min[b])) _min[b] = v; // NaN-initialised: the first real value always wins
+                if (!(v <= _max[b])) _max[b] = v;
+            }
+            if (p.Step >= _lastStep[b])
+            {
+                _lastStep[b] = p.Step;
+                _last[b] = v;
+            }
+        }
+    }
+
+    public IReadOnlyList<MetricBucket> Result()
+    {
+        var result = new List<MetricBucket>(_buckets);
+        for (int b = 0; b < _buckets; b++)
+        {
+            if (_count[b] == 0) continue;
+            long lo = _from + (long)((Int128)b * _span / _buckets);
+            long hi = _from + (long)((Int128)(b + 1) * _span / _buckets) - 1;
+            result.Add(new MetricBucket(lo, hi, _count[b], _min[b], _max[b], _lastStep[b], _last[b]));
+        }
+        return result;
+    }
+}

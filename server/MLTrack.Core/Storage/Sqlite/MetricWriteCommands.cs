@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+
+namespace MLTrack.Core.Storage.Sqlite;
+
+/// <summary>Prepared statements of the metric ingest path, kept on the writer connection so hot batches skip re-parsing SQL.</summary>
+internal sealed class MetricWriteCommands : IDisposable
+{
+    public readonly SqliteCommand FindSeries;
+    public readonly SqliteCommand InsertSeries;
+    public readonly SqliteCommand UpdateSeries;
+    public readonly SqliteCommand InsertChunk;
+    public readonly SqliteCommand ReadTailChunk;
+    public readonly SqliteCommand ReplaceTailChunk;
+
+    public MetricWriteCommands(SqliteConnection c)
+    {
+        FindSeries = Make(c, """
+            SELECT series_id, point_count, last_step, last_timestamp, last_value, last_is_nan, min_value, max_value, chunk_count, tail_points
+            FROM metric_series WHERE run_rowid = @run AND key = @key
+            """, "@run", "@key");
+        InsertSeries = Make(c, """
+            INSERT INTO metric_series (run_rowid, key, point_count, last_step, last_timestamp) VALUES (@run, @key, 0, 0, 0) RETURNING series_id
+            """, "@run", "@key");
+        UpdateSeries = Make(c, """
+            UPDATE metric_series SET point_count = @count, last_step = @step, last_timestamp = @ts, last_value = @value, last_is_nan = @nan,
+                   min_value = @min, max_value = @max, chunk_count = @chunks, tail_points = @tail
+            WHERE series_id = @id
+            """, "@count", "@step", "@ts", "@value", "@nan", "@min", "@max", "@chunks", "@tail", "@id");
+        InsertChunk = Make(c, """
+            INSERT INTO metric_chunks (series_id, seq, point_count, min_step, max_step, data) VALUES (@id, @seq, @count, @lo, @hi, @data)
+            """, "@id", "@seq", "@count", "@lo", "@hi", "@data");
+        ReadTailChunk = Make(c, "SELECT data FROM metric_chunks WHERE series_id = @id AND seq = @seq", "@id", "@seq");
+        ReplaceTailChunk = Make(c, """
+            UPDATE metric_chunks SET point_count = @count, min_step = @lo, max_step = @hi, data = @data WHERE series_id = @id AND seq = @seq
+            """, "@count", "@lo", "@hi", "@data", "@id", "@seq");
+    }
+
+    public void Enlist(SqliteTransaction tx)
+    {
+        foreach (var cmd in All) cmd.Transaction = tx;
+    }
+
+    private IEnumerable<SqliteCommand> All => [FindSeries, InsertSeries, UpdateSeries, InsertChunk, ReadTailChunk, ReplaceTailChunk];
+
+    private static SqliteCommand Make(SqliteConnection c, string sql, params string[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = p });
+        return cmd;
+    }
+
+    public static void Bind(SqliteCommand cmd, params object?[] values)
+    {
+        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in All) cmd.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+
+namespace MLTrack.Core.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Reads use pooled connections and run concurrently; writes go
+/// through one connection under a lock (SQLite has one writer anyway) and take the file's write lock up front
+/// (BEGIN IMMEDIATE) so two processes on one store queue instead of failing on lock upgrade.
+/// </summary>
+public sealed partial class SqliteTrackingStore : ITrackingStore
+{
+    private readonly SqliteDatabase _db;
+    private readonly SqliteConnection _writer;
+    private readonly Lock _writeLock = new();
+    private MetricWriteCommands? _metricCommands;
+
+    public string Location => _db.Path;
+    public string ArtifactRoot { get; }
+
+    private SqliteTrackingStore(SqliteDatabase db, string artifactRoot)
+    {
+        _db = db;
+        ArtifactRoot = artifactRoot;
+        _writer = db.Guard(db.Open);
+    }
+
+    /// <summary>Opens (creating and migrating when needed) the store at <paramref name="dbPath"/>; artifacts default to a folder beside it.</summary>
+    public static SqliteTrackingStore Open(string dbPath, string? artifactRoot = null)
+    {
+        var db = SqliteDatabase.OpenOrCreate(dbPath);
+        var root = Path.GetFullPath(artifactRoot ?? Path.Combine(Path.GetDirectoryName(db.Path)!, "artifacts"));
+        return new SqliteTrackingStore(db, root);
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            _metricCommands?.Dispose();
+            _writer.Dispose();
+        }
+        SqliteConnection.ClearAllPools();
+    }
+
+    private T Read<T>(Func<SqliteConnection, T> query) => _db.Guard(() =>
+    {
+        using var c = _db.Open();
+        return query(c);
+    });
+
+    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> change) => _db.Guard(() =>
+    {
+        lock (_writeLock)
+        {
+            using var tx = _writer.BeginTransaction(deferred: false);
+            var result = change(_writer, tx);
+            tx.Commit();
+            return result;
+        }
+    });
+
+    private void Write(Action<SqliteConnection, SqliteTransaction> change) => Write((c, tx) => { change(c, tx); return 0; });
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}
