@@ -1,1 +1,27 @@
+using MLTrack.Bench;
+
+// Usage: ./mltrack bench [suite...]   (suites: store; default all). Results go to bench/README.md.
+var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>>
+{
+    ["store"] = StoreBench.Run,
+};
+var chosen = args.Length == 0 ? suites.Keys.ToList() : args.ToList();
+foreach (var name in chosen.Where(n => !suites.ContainsKey(n)))
+{
+    Console.Error.WriteLine($"unknown suite '{name}'; known: {string.Join(", ", suites.Keys)}");
+    return 2;
+}
+var context = BenchContext.Create();
+var results = new List<BenchResult>();
+foreach (var name in chosen)
+{
+    Console.WriteLine($"== {name} ==");
+    foreach (var r in suites[name](context))
+    {
+        Console.WriteLine($"  {r.Name,-58} {r.Display,14}   target {r.Target,-14} {(r.Met ? "ok" : "MISSED")}");
+        results.Add(r);
+    }
+}
+ResultsFile.Update(context, results);
+Console.WriteLine($"Wrote {ResultsFile.ReadmePath(context)}");
 return 0;

@@ -39,12 +39,18 @@ public sealed class MetricBucketer
     public void Add(ReadOnlySpan<SeriesPoint> points)
     {
         long to = To;
+        // Points mostly arrive in step order: remember the current bucket's bounds and divide only on leaving it.
+        int b = -1;
+        long lo = 1, hi = 0;
         foreach (ref readonly var p in points)
         {
             if (p.Step < _from || p.Step > to) continue;
-            int b = _fitsInLong
-                ? (int)((p.Step - _from) * _buckets / _span)
-                : (int)((Int128)(p.Step - _from) * _buckets / _span);
+            if (p.Step < lo || p.Step > hi)
+            {
+                b = BucketOf(p.Step);
+                lo = Lower(b);
+                hi = Lower(b + 1) - 1;
+            }
             _count[b]++;
             double v = p.Value;
             if (!double.IsNaN(v))
@@ -60,14 +66,21 @@ public sealed class MetricBucketer
         }
     }
 
+    private int BucketOf(long step) => _fitsInLong
+        ? (int)((step - _from) * _buckets / _span)
+        : (int)((Int128)(step - _from) * _buckets / _span);
+
+    /// <summary>First step of bucket <paramref name="b"/>: the smallest s with BucketOf(s) == b.</summary>
+    private long Lower(int b) => _from + (long)(((Int128)b * _span + _buckets - 1) / _buckets);
+
     public IReadOnlyList<MetricBucket> Result()
     {
         var result = new List<MetricBucket>(_buckets);
         for (int b = 0; b < _buckets; b++)
         {
             if (_count[b] == 0) continue;
-            long lo = _from + (long)((Int128)b * _span / _buckets);
-            long hi = _from + (long)((Int128)(b + 1) * _span / _buckets) - 1;
+            long lo = Lower(b);
+            long hi = Lower(b + 1) - 1;
             result.Add(new MetricBucket(lo, hi, _count[b], _min[b], _max[b], _lastStep[b], _last[b]));
         }
         return result;

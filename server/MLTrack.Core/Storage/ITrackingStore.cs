@@ -28,6 +28,8 @@ public interface ITrackingStore : IDisposable
     void SetExperimentTag(string experimentId, string key, string value);
     void DeleteExperiment(string experimentId);
     void RestoreExperiment(string experimentId);
+    /// <summary>Active runs per experiment id; experiments without runs are absent.</summary>
+    IReadOnlyDictionary<string, int> CountRunsByExperiment();
 
     // Runs
     Run CreateRun(NewRun run);

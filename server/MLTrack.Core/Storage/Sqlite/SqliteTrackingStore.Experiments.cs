@@ -49,6 +49,15 @@ public sealed partial class SqliteTrackingStore
     public IReadOnlyList<Experiment> ListExperiments(ViewType view = ViewType.ActiveOnly) =>
         Read(c => QueryExperiments(c, LifecycleWhere(view, "lifecycle_stage") + " ORDER BY experiment_id"));
 
+    public IReadOnlyDictionary<string, int> CountRunsByExperiment() => Read(c =>
+    {
+        var counts = new Dictionary<string, int>();
+        using var cmd = c.Command("SELECT experiment_id, count(*) FROM runs WHERE lifecycle_stage = 'active' GROUP BY experiment_id");
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) counts[r.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture)] = r.GetInt32(1);
+        return (IReadOnlyDictionary<string, int>)counts;
+    });
+
     public void RenameExperiment(string experimentId, string newName)
     {
         if (string.IsNullOrWhiteSpace(newName))

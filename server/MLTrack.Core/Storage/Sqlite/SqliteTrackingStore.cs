@@ -14,6 +14,9 @@ public sealed partial class SqliteTrackingStore : ITrackingStore
     private readonly Lock _writeLock = new();
     private MetricWriteCommands? _metricCommands;
 
+    /// <summary>The schema version this build creates and reads.</summary>
+    public static int SchemaVersion => SqliteMigrator.LatestVersion;
+
     public string Location => _db.Path;
     public string ArtifactRoot { get; }
 
