@@ -3,6 +3,8 @@ namespace MLTrack.Core.Runs;
 /// <summary>What a caller knows when a run starts. Unset fields stay null in the store.</summary>
 public sealed record NewRun
 {
+    /// <summary>A caller-chosen id (32 lowercase hex characters), for clients that spool offline and replay later; null: generated.</summary>
+    public string? RunId { get; init; }
     public string? ExperimentId { get; init; }
     public string? Name { get; init; }
     public string? User { get; init; }

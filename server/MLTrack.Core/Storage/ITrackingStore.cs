@@ -54,6 +54,13 @@ public interface ITrackingStore : IDisposable
     /// <summary>The series over [fromStep, toStep] (default: all of it) cut into at most <paramref name="buckets"/> equal step ranges.</summary>
     IReadOnlyList<MetricBucket> GetMetricBuckets(string runId, string key, int buckets, long? fromStep = null, long? toStep = null);
 
+    // Lineage: files read and written
+    /// <summary>Records files a run read or wrote; the same (direction, path) again replaces the earlier record.</summary>
+    void RecordRunFiles(string runId, IReadOnlyList<Lineage.RunFile> files);
+    IReadOnlyList<Lineage.RunFile> ListRunFiles(string runId);
+    /// <summary>Active runs that read or wrote a file with this content hash, with the matching record.</summary>
+    IReadOnlyList<(string RunId, Lineage.RunFile File)> FindRunsByFile(string sha256);
+
     // Artifacts
     void RecordArtifact(string runId, ArtifactInfo artifact);
     IReadOnlyList<ArtifactInfo> ListArtifacts(string runId);

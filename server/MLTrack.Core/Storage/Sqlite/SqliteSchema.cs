@@ -97,6 +97,20 @@ internal static class SqliteSchema
             sha256    TEXT NOT NULL,
             PRIMARY KEY (run_rowid, path)
         ) WITHOUT ROWID;
+        CREATE TABLE run_files (
+            run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),
+            direction TEXT NOT NULL,          -- 'input' | 'output'
+            path      TEXT NOT NULL,
+            size      INTEGER NOT NULL,
+            sha256    TEXT NOT NULL,
+            PRIMARY KEY (run_rowid, direction, path)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_files_sha ON run_files(sha256);
+        CREATE TABLE applied_batches (
+            run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),
+            batch_key TEXT NOT NULL,
+            PRIMARY KEY (run_rowid, batch_key)
+        ) WITHOUT ROWID;
         INSERT INTO experiments (experiment_id, name, lifecycle_stage, creation_time, last_update_time)
             VALUES (0, 'Default', 'active', CAST(unixepoch('subsec') * 1000 AS INTEGER), CAST(unixepoch('subsec') * 1000 AS INTEGER));
         """,

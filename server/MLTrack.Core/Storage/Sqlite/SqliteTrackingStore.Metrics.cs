@@ -17,6 +17,9 @@ public sealed partial class SqliteTrackingStore
         Write((c, tx) =>
         {
             var rowid = RequireRun(c, tx, runId, allowDeleted: false);
+            if (batch.IdempotencyKey is { } key
+                && c.Exec("INSERT OR IGNORE INTO applied_batches VALUES (@r, @k)", tx, ("@r", rowid), ("@k", key)) == 0)
+                return; // applied before: a retry or a replayed spool
             WriteParams(c, tx, rowid, runId, batch.Params);
             foreach (var (k, v) in batch.Tags) UpsertTag(c, tx, rowid, k, v);
             if (batch.Metrics.Count > 0) AppendMetrics(tx, rowid, batch.Metrics);

@@ -16,13 +16,17 @@ public sealed partial class SqliteTrackingStore
 
     public Run CreateRun(NewRun run)
     {
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = run.RunId ?? Guid.NewGuid().ToString("N");
+        if (run.RunId is not null && !IsRunId(runId))
+            throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Run id '{runId}' must be 32 lowercase hexadecimal characters.");
         var artifactUri = new Uri(Path.Combine(ArtifactRoot, runId)).AbsoluteUri;
         Write((c, tx) =>
         {
             var experimentId = RequireExperiment(c, tx, run.ExperimentId ?? Experiment.DefaultId);
             if (c.Scalar("SELECT lifecycle_stage FROM experiments WHERE experiment_id = @e", tx, ("@e", experimentId)) as string == LifecycleStages.Deleted)
                 throw new StoreException(StoreErrorCode.InvalidState, $"Experiment '{run.ExperimentId}' is deleted; restore it before adding runs.");
+            if (c.Scalar("SELECT 1 FROM runs WHERE run_id = @id", tx, ("@id", runId)) is not null)
+                throw new StoreException(StoreErrorCode.ResourceAlreadyExists, $"Run '{runId}' already exists.");
             if (run.ParentRunId is { } parent && c.Scalar("SELECT 1 FROM runs WHERE run_id = @p", tx, ("@p", parent)) is null)
                 throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"Parent run '{parent}' not found.");
             var rowid = (long)c.Scalar(
@@ -139,6 +143,8 @@ public sealed partial class SqliteTrackingStore
             throw new StoreException(StoreErrorCode.InvalidState, $"Run '{runId}' is deleted; restore it before changing it.");
         return r.GetInt64(0);
     }
+
+    private static bool IsRunId(string id) => id.Length == 32 && id.All(ch => ch is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     private static StoreException RunNotFound(string runId) =>
         new(StoreErrorCode.ResourceDoesNotExist, $"Run '{runId}' not found.");
