@@ -1,1 +1,4 @@
-return 0;
+using MLTrack.Server.Cli;
+
+// The JSON-RPC server (issue 4) speaks on stdout; nothing else may write there by accident.
+return await CliApp.RunAsync(args);

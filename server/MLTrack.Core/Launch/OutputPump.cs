@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace MLTrack.Core.Launch;
+
+/// <summary>
+/// Moves one of the child's output streams, as raw bytes, to the terminal (unchanged, so progress bars still draw),
+/// to the run log and, line by line, to a handler. Bytes are decoded as UTF-8 with replacement characters, so output
+/// that is not valid UTF-8 is kept readable instead of failing the run.
+/// </summary>
+internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? echo, OutputLog log, Action<OutputStreamKind, string, bool> onLine)
+{
+    public const int MaxLineChars = 64 * 1024;
+    private const int ReadSize = 16 * 1024;
+
+    private Stream? _echo = echo;
+
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+        var decoder = utf8.GetDecoder();
+        var splitter = new OutputLineSplitter(MaxLineChars);
+        splitter.Overflow += log.Write;
+        splitter.LineEnded += (text, truncated) =>
+        {
+            if (truncated) log.Write("\n"); // the text itself went out through Overflow
+            else log.WriteLine(text);
+            onLine(kind, text, truncated);
+        };
+        var bytes = new byte[ReadSize];
+        var chars = new char[utf8.GetMaxCharCount(ReadSize)];
+        try
+        {
+            while (true)
+            {
+                var n = await source.ReadAsync(bytes, cancel).ConfigureAwait(false);
+                if (n == 0) break;
+                Echo(bytes.AsSpan(0, n));
+                var c = decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
+                splitter.Feed(chars.AsSpan(0, c));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Stopped reading (the drain timed out, or the pipe broke): keep what arrived.
+        }
+        var last = decoder.GetChars([], 0, 0, chars, 0, flush: true);
+        splitter.Feed(chars.AsSpan(0, last));
+        splitter.Complete();
+    }
+
+    private void Echo(ReadOnlySpan<byte> data)
+    {
+        if (_echo is null) return;
+        try
+        {
+            _echo.Write(data);
+            _echo.Flush();
+        }
+        catch (IOException)
+        {
+            _echo = null; // our terminal went away; the run and its log carry on
+        }
+    }
+}

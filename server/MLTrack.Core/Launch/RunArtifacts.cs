@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using MLTrack.Core.Artifacts;
+using MLTrack.Core.Storage;
+
+namespace MLTrack.Core.Launch;
+
+/// <summary>
+/// A run's artifact folder on the local disk, <c>&lt;store.ArtifactRoot&gt;/&lt;run_id&gt;/</c>: writes or copies files
+/// there and records each in the store with its size and SHA-256, so what the store lists is what is on disk.
+/// </summary>
+public sealed class RunArtifacts(ITrackingStore store, string runId)
+{
+    public string RunId { get; } = runId;
+
+    /// <summary>The run's artifact folder (not created until something is written).</summary>
+    public string Directory { get; } = Path.GetFullPath(Path.Combine(store.ArtifactRoot, runId));
+
+    /// <summary>The local file behind an artifact path such as <c>logs/output.log</c>; its folder is created.</summary>
+    /// <exception cref="ArgumentException">The path is absolute or climbs out of the run's folder.</exception>
+    public string PrepareFile(string relativePath)
+    {
+        var full = GetLocalPath(relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return full;
+    }
+
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) as the artifact and records it.</summary>
+    public ArtifactInfo WriteText(string relativePath, string text)
+    {
+        File.WriteAllText(PrepareFile(relativePath), text);
+        return Record(relativePath);
+    }
+
+    /// <summary>Copies a local file in as the artifact and records it.</summary>
+    public ArtifactInfo CopyFrom(string sourceFile, string relativePath)
+    {
+        File.Copy(sourceFile, PrepareFile(relativePath), overwrite: true);
+        return Record(relativePath);
+    }
+
+    /// <summary>Hashes the artifact's file as it is now and records (or re-records) it in the store.</summary>
+    public ArtifactInfo Record(string relativePath)
+    {
+        var full = GetLocalPath(relativePath);
+        string hash;
+        long size;
+        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+            size = stream.Length;
+        }
+        var info = new ArtifactInfo(Normalize(relativePath), size, hash);
+        store.RecordArtifact(RunId, info);
+        return info;
+    }
+
+    /// <summary>The local file behind an artifact path (nothing is created).</summary>
+    /// <exception cref="ArgumentException">The path is absolute or climbs out of the run's folder.</exception>
+    public string GetLocalPath(string relativePath)
+    {
+        var normalized = Normalize(relativePath);
+        var full = Path.GetFullPath(Path.Combine(Directory, normalized));
+        if (!full.StartsWith(Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"Artifact path '{relativePath}' must stay inside the run's artifact folder.", nameof(relativePath));
+        return full;
+    }
+
+    private static string Normalize(string relativePath)
+    {
+        var p = relativePath.Replace('\\', '/').Trim();
+        if (p.Length == 0 || p.StartsWith('/') || Path.IsPathRooted(p) || p.Split('/').Any(s => s is ".." or "."))
+            throw new ArgumentException($"Artifact path '{relativePath}' must be a relative path without '.' or '..' segments.", nameof(relativePath));
+        return string.Join('/', p.Split('/', StringSplitOptions.RemoveEmptyEntries));
+    }
+}

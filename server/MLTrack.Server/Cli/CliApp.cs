@@ -1,0 +1,28 @@
+using System.CommandLine;
+using MLTrack.Server.Cli.Commands;
+
+namespace MLTrack.Server.Cli;
+
+/// <summary>The <c>mltrack</c> command line: one subcommand per file under Commands/.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var output = new CliOutput(stdout ?? Console.Out, stderr ?? Console.Error);
+        var root = new RootCommand("MLTrack: track, find and compare ML training runs.");
+        root.Options.Add(GlobalOptions.Store);
+        root.Subcommands.Add(RunCommand.Create(output));
+        root.Subcommands.Add(ExperimentsCommand.Create(output));
+        root.Subcommands.Add(RunsCommand.Create(output));
+        root.Subcommands.Add(ShowCommand.Create(output));
+        root.Subcommands.Add(CompareCommand.Create(output));
+        var config = new InvocationConfiguration
+        {
+            Output = output.Out,
+            Error = output.Error,
+            // The run command needs time to stop the child's process tree and record the run as KILLED.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+        };
+        return await root.Parse(args).InvokeAsync(config);
+    }
+}
