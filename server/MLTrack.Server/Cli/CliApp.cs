@@ -16,6 +16,8 @@ public static class CliApp
         root.Subcommands.Add(RunsCommand.Create(output));
         root.Subcommands.Add(ShowCommand.Create(output));
         root.Subcommands.Add(CompareCommand.Create(output));
+        root.Subcommands.Add(LineageCommand.Create(output));
+        root.Subcommands.Add(LineageCommand.CreateImpact(output));
         var config = new InvocationConfiguration
         {
             Output = output.Out,
