@@ -18,8 +18,6 @@ internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<E
     private List<MetricPoint> _pending = [];
     private bool _reportedError;
 
-    public long Written { get; private set; }
-
     public void Add(IReadOnlyList<MetricPoint> points)
     {
         if (points.Count == 0) return;
@@ -48,7 +46,6 @@ internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<E
             try
             {
                 store.LogBatch(runId, new RunBatch { Metrics = batch });
-                Written += batch.Count;
             }
             catch (StoreException e) when (e.Code == StoreErrorCode.InvalidParameterValue && batch.Count > 1)
             {
@@ -67,7 +64,6 @@ internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<E
         try
         {
             store.LogBatch(runId, new RunBatch { Metrics = points });
-            Written += points.Count;
         }
         catch (Exception e) when (e is StoreException or IOException or InvalidOperationException)
         {

@@ -73,17 +73,34 @@ public static class ProcessTree
     /// Ends the process and all its descendants: freezes the tree (SIGSTOP, repeated until no new process appears, so
     /// nothing can fork or be orphaned out of reach meanwhile), sends SIGTERM and SIGCONT to all, waits up to
     /// <paramref name="grace"/> for them to exit, then SIGKILLs whatever is left. Processes are tracked by pid and start
-    /// time, so a pid reused meanwhile is never signalled. Returns once all are gone or SIGKILL has been sent.
+    /// time, so a pid reused meanwhile is never signalled, and this process itself never is. Returns once all are gone
+    /// or SIGKILL has been sent.
     /// </summary>
-    public static async Task KillTreeAsync(int pid, TimeSpan grace, CancellationToken cancel = default)
+    /// <param name="environmentMarker">
+    /// An exact <c>NAME=value</c> environment entry (such as <c>MLTRACK_RUN_ID=…</c>): processes carrying it belong
+    /// to the tree too. This finds background processes orphaned before the kill (their parent died of a terminal's
+    /// SIGINT, say), which the parent-pid walk can no longer reach.
+    /// </param>
+    public static Task KillTreeAsync(int pid, TimeSpan grace, string? environmentMarker = null, CancellationToken cancel = default) =>
+        KillAsync(pid, environmentMarker, grace, cancel);
+
+    /// <summary>
+    /// Ends every process carrying the <c>NAME=value</c> environment entry (and their descendants), as
+    /// <see cref="KillTreeAsync"/> does, for when the root process has already exited.
+    /// </summary>
+    public static Task KillMarkedAsync(string environmentMarker, TimeSpan grace, CancellationToken cancel = default) =>
+        KillAsync(null, environmentMarker, grace, cancel);
+
+    private static async Task KillAsync(int? root, string? marker, TimeSpan grace, CancellationToken cancel)
     {
         if (!IsSupported)
         {
-            KillPortable(pid);
+            if (root is { } pid) KillPortable(pid);
             return;
         }
+        var markerBytes = marker is null ? null : System.Text.Encoding.UTF8.GetBytes(marker + "\0");
         var known = new Dictionary<int, long>(); // pid -> start ticks
-        Collect(known, pid, signal: NativeMethods.SIGSTOP);
+        Collect(known, root, markerBytes, signal: NativeMethods.SIGSTOP);
         foreach (var p in known.Keys)
         {
             NativeMethods.Kill(p, NativeMethods.SIGTERM);
@@ -94,7 +111,7 @@ public static class ProcessTree
             await Task.Delay(TimeSpan.FromMilliseconds(25), cancel).ConfigureAwait(false);
         if (!AnyAlive(known)) return;
         // Anything forked after SIGCONT is picked up as a descendant of a tracked process; freeze first, then kill.
-        Collect(known, pid, signal: NativeMethods.SIGSTOP);
+        Collect(known, root, markerBytes, signal: NativeMethods.SIGSTOP);
         foreach (var (p, start) in known)
             if (IsSame(p, start)) NativeMethods.Kill(p, NativeMethods.SIGKILL);
         deadline.Restart();
@@ -103,28 +120,46 @@ public static class ProcessTree
     }
 
     /// <summary>
-    /// Adds the live tree under the root and under every still-live known process to <paramref name="known"/>,
-    /// signalling each new member. Known processes are matched by start time, so a reused pid is neither a root nor signalled.
+    /// Adds to <paramref name="known"/> the live tree under the root, under processes carrying the marker and under
+    /// every still-live known process, signalling each new member. Known processes are matched by start time, so a
+    /// reused pid is neither a root nor signalled.
     /// </summary>
-    private static void Collect(Dictionary<int, long> known, int root, int signal)
+    private static void Collect(Dictionary<int, long> known, int? root, byte[]? marker, int signal)
     {
+        var self = Environment.ProcessId;
         for (var round = 0; round < 50; round++)
         {
             var all = ProcStat.ReadAll();
             var current = all.ToDictionary(p => p.Pid, p => p.StartTicks);
-            var roots = known.Count == 0
-                ? [root]
-                : known.Where(k => current.TryGetValue(k.Key, out var start) && start == k.Value).Select(k => k.Key).ToList();
+            var roots = known.Where(k => current.TryGetValue(k.Key, out var start) && start == k.Value).Select(k => k.Key).ToList();
+            if (known.Count == 0 && root is { } r) roots.Add(r);
+            if (marker is not null) roots.AddRange(all.Where(p => p.Pid != self && !known.ContainsKey(p.Pid) && HasEnvironmentEntry(p.Pid, marker)).Select(p => p.Pid));
             var found = 0;
             foreach (var p in Descendants(all, roots))
             {
-                if (p.IsZombie || known.ContainsKey(p.Pid)) continue; // same process already handled, or a reused pid: not ours
+                if (p.Pid == self || p.IsZombie || known.ContainsKey(p.Pid)) continue; // already handled, or a reused pid: not ours
                 known[p.Pid] = p.StartTicks;
                 NativeMethods.Kill(p.Pid, signal);
                 found++;
             }
             if (found == 0) return;
         }
+    }
+
+    /// <summary>Whether the process's initial environment holds the entry (given as <c>NAME=value\0</c>).</summary>
+    private static bool HasEnvironmentEntry(int pid, byte[] entry)
+    {
+        byte[] environ;
+        try
+        {
+            environ = File.ReadAllBytes($"/proc/{pid}/environ");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone, or another user's process: not ours either way
+        }
+        // Entries are NUL-terminated: match the first one, or one right after a NUL (not the tail of another value).
+        return environ.AsSpan().StartsWith(entry) || environ.AsSpan().IndexOf([(byte)0, .. entry]) >= 0;
     }
 
     private static bool AnyAlive(Dictionary<int, long> known) => known.Any(k => IsSame(k.Key, k.Value));

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using MLTrack.Core.Git;
-using MLTrack.Core.Metrics;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
 
@@ -134,6 +133,33 @@ public sealed class RunLauncher(ITrackingStore store)
                     ? StartFailure($"Command not found: {request.Command[0]}", 127)
                     : StartFailure($"Cannot run {request.Command[0]}: {e.Message}", 126);
             }
+            try
+            {
+                return await SuperviseAsync(process, cancel).ConfigureAwait(false);
+            }
+            catch (Exception) when (!HasExited(process))
+            {
+                // Whatever went wrong on our side, never leave the user's processes running unsupervised.
+                await ProcessTree.KillTreeAsync(process.Id, TimeSpan.Zero).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private static bool HasExited(Process process)
+        {
+            try
+            {
+                return process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+
+        /// <summary>From a started process to its outcome: pumps output, samples, waits, and on cancellation kills the tree.</summary>
+        private async Task<Outcome> SuperviseAsync(Process process, CancellationToken cancel)
+        {
             if (!request.InheritStdin) process.StandardInput.Close(); // an empty stdin: the child never reads our RPC channel
             var pid = process.Id;
 
@@ -146,26 +172,48 @@ public sealed class RunLauncher(ITrackingStore store)
             using var stopTicker = new CancellationTokenSource();
             var ticker = TickAsync(stopTicker.Token);
             await using var sampler = request.SystemMetricsInterval > TimeSpan.Zero
-                ? new SystemMetricsSampler(pid, _metrics.Add, request.SystemMetricsInterval)
+                ? new SystemMetricsSampler(pid, _metrics!.Add, request.SystemMetricsInterval)
                 : null;
             sampler?.Start();
 
+            // Every process the run starts inherits this entry, so it is found even after being orphaned.
+            var marker = $"{RunIdVariable}={runId}";
             var cancelled = false;
             try
             {
-                await process.WaitForExitAsync(cancel).ConfigureAwait(false);
+                // Forced yield: cancellation may come from an OnOutputLine callback, and the kill-and-drain below must
+                // not then run on (and wait for) that very output pump.
+                await process.WaitForExitAsync(cancel).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             }
             catch (OperationCanceledException)
             {
                 cancelled = true;
                 Note("Cancelled: stopping the process and everything it started.");
-                await ProcessTree.KillTreeAsync(pid, request.KillGracePeriod).ConfigureAwait(false);
+                await ProcessTree.KillTreeAsync(pid, request.KillGracePeriod, marker).ConfigureAwait(false);
                 await WaitForExitOrForceAsync(process).ConfigureAwait(false);
             }
             if (sampler is not null) await sampler.StopAsync().ConfigureAwait(false);
 
+            var exitCode = process.ExitCode;
+            var status = cancelled ? RunStatus.KILLED : StatusForExitCode(exitCode);
+            // A process that died of a signal may leave background jobs behind (a terminal's Ctrl-C reaches the whole
+            // foreground group, and background jobs ignore it): they must not outlive the run.
+            var leftoversKilled = cancelled;
+            if (!leftoversKilled && status == RunStatus.KILLED)
+            {
+                leftoversKilled = true;
+                await ProcessTree.KillMarkedAsync(marker, request.KillGracePeriod).ConfigureAwait(false);
+            }
             var drained = Task.WhenAll(pumps);
-            if (await Task.WhenAny(drained, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != drained)
+            await Task.WhenAny(drained, Task.Delay(DrainTimeout, cancel)).ConfigureAwait(false);
+            if (!leftoversKilled && cancel.IsCancellationRequested)
+            {
+                // Cancelled just after the process exited, while its background jobs still ran.
+                Note("Cancelled: stopping what the process left running.");
+                await ProcessTree.KillMarkedAsync(marker, request.KillGracePeriod).ConfigureAwait(false);
+                await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            }
+            if (!drained.IsCompleted)
             {
                 Note("Output stayed open after the process exited (a background process holds it); stopped reading.");
                 await stopPumps.CancelAsync().ConfigureAwait(false);
@@ -173,9 +221,6 @@ public sealed class RunLauncher(ITrackingStore store)
             }
             await stopTicker.CancelAsync().ConfigureAwait(false);
             await ticker.ConfigureAwait(false);
-
-            var exitCode = process.ExitCode;
-            var status = cancelled ? RunStatus.KILLED : StatusForExitCode(exitCode);
             return new Outcome(status, exitCode, null);
         }
 

@@ -51,7 +51,10 @@ public sealed class SystemMetricsSampler : IAsyncDisposable
 
     public TimeSpan Interval { get; }
 
-    /// <summary>Starts sampling in the background; the first sample comes one interval from now.</summary>
+    /// <summary>First sample this soon (or one interval, if shorter), so even a short run records its footprint.</summary>
+    public static readonly TimeSpan FirstSampleDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Starts sampling in the background; the first sample comes after <see cref="FirstSampleDelay"/>, then one per interval.</summary>
     public void Start()
     {
         if (_loop is not null) throw new InvalidOperationException("The sampler is already started.");
@@ -78,7 +81,8 @@ public sealed class SystemMetricsSampler : IAsyncDisposable
         using var timer = new PeriodicTimer(Interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancel).ConfigureAwait(false))
+            await Task.Delay(Interval < FirstSampleDelay ? Interval : FirstSampleDelay, cancel).ConfigureAwait(false);
+            for (bool first = true; first || await timer.WaitForNextTickAsync(cancel).ConfigureAwait(false); first = false)
             {
                 var points = await SampleAsync(cancel).ConfigureAwait(false);
                 if (points.Count == 0) continue;

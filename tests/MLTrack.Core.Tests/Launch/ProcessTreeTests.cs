@@ -77,6 +77,38 @@ public class ProcessTreeTests
     }
 
     [Fact]
+    public async Task Orphans_carrying_the_environment_marker_are_killed_after_their_parent_died()
+    {
+        var marker = "MLTRACK_TEST_MARK=" + Guid.NewGuid().ToString("N");
+        using var shell = ChildProcess.Start("env", marker, "sh", "-c", "sleep 1000 & echo started");
+        Assert.True(shell.Process.WaitForExit(10_000)); // the shell is gone; its sleep now belongs to init
+        using var unrelated = ChildProcess.Start("sleep", "1000");
+        // The backgrounded child may still be a forked shell for a moment before it execs sleep: wait for it.
+        List<int> orphans = [];
+        Assert.True(ChildProcess.WaitUntil(() => (orphans = MarkedSleeps(marker)).Count == 1, Patience));
+
+        await ProcessTree.KillMarkedAsync(marker, TimeSpan.FromSeconds(5));
+
+        Assert.True(ChildProcess.WaitUntil(() => !ProcessTree.IsAlive(orphans[0]), Patience));
+        Assert.True(ProcessTree.IsAlive(unrelated.Pid));
+    }
+
+    private static List<int> MarkedSleeps(string marker) =>
+        System.Diagnostics.Process.GetProcessesByName("sleep").Where(p => ReadEnviron(p.Id).Contains(marker)).Select(p => p.Id).ToList();
+
+    private static string ReadEnviron(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ""; // exited meanwhile (other tests' processes come and go)
+        }
+    }
+
+    [Fact]
     public void The_start_time_of_a_new_process_is_now()
     {
         using var child = ChildProcess.Start("sleep", "1000");

@@ -212,6 +212,23 @@ public sealed class RunLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Background_processes_left_by_a_child_killed_by_a_signal_are_killed_too()
+    {
+        // As when a terminal's Ctrl-C kills the shell but not its background job (which ignores SIGINT).
+        var pids = new ConcurrentQueue<int>();
+        var result = await Launch(new LaunchRequest
+        {
+            Command = ["sh", "-c", "sleep 1000 & echo $!; sleep 0.2; kill -INT $$"],
+            OnOutputLine = (_, _, line) => pids.Enqueue(int.Parse(line)),
+            SystemMetricsInterval = TimeSpan.Zero,
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RunStatus.KILLED, result.Status);
+        var orphan = Assert.Single(pids);
+        Assert.True(ChildProcess.WaitUntil(() => !ProcessTree.IsAlive(orphan), TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_background_process_holding_the_output_open_does_not_keep_the_run_open()
     {
         var pids = new ConcurrentQueue<int>();
@@ -279,6 +296,32 @@ public sealed class RunLauncherTests : IDisposable
         var parent = await Launch("true");
         var child = await Launch(new LaunchRequest { Command = ["true"], ParentRunId = parent.RunId, SystemMetricsInterval = TimeSpan.Zero });
         Assert.Equal(parent.RunId, Store.GetRun(child.RunId).ParentRunId);
+    }
+
+    [Fact]
+    public async Task Uncommitted_changes_are_saved_as_the_code_diff_artifact_with_the_git_state()
+    {
+        var repo = Path.Combine(_temp.Folder, "repo");
+        Directory.CreateDirectory(repo);
+        void Git(params string[] args)
+        {
+            using var git = ChildProcess.Start("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@e", .. args]);
+            Assert.True(git.Process.WaitForExit(30_000));
+            Assert.Equal(0, git.Process.ExitCode);
+        }
+        Git("init", "-q");
+        File.WriteAllText(Path.Combine(repo, "train.py"), "print(1)\n");
+        Git("add", "train.py");
+        Git("commit", "-q", "-m", "first");
+        File.WriteAllText(Path.Combine(repo, "train.py"), "print(2)\n");
+
+        var result = await Launch(new LaunchRequest { Command = ["true"], Cwd = repo, SystemMetricsInterval = TimeSpan.Zero });
+
+        var run = Store.GetRun(result.RunId);
+        Assert.NotNull(run.Git.Commit);
+        Assert.True(run.Git.Dirty);
+        Assert.Contains(Store.ListArtifacts(result.RunId), a => a.Path == RunLauncher.DiffArtifactPath);
+        Assert.Contains("+print(2)", File.ReadAllText(new RunArtifacts(Store, result.RunId).GetLocalPath(RunLauncher.DiffArtifactPath)));
     }
 
     [Theory]
