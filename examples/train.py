@@ -39,7 +39,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--lr", type=float, default=0.1)
-    parser.add_argument("--samples", type=int, default=4000)
+    parser.add_argument("--samples", type=int, default=20000)
     parser.add_argument("--features", type=int, default=8)
     parser.add_argument("--noise", type=float, default=0.5)
     parser.add_argument("--batch-size", type=int, default=32)
