@@ -246,6 +246,8 @@ public sealed class RunLauncher(ITrackingStore store)
                 else psi.Environment[key] = value;
             }
             psi.Environment[RunIdVariable] = runId;
+            // mlflow.start_run() resumes MLFLOW_RUN_ID: only point it at our run when MLflow is pointed at our server.
+            if (request.Environment.ContainsKey("MLFLOW_TRACKING_URI")) psi.Environment["MLFLOW_RUN_ID"] = runId;
             psi.Environment[ExperimentIdVariable] = experimentId;
             return psi;
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLTrack.Core.Launch;
+using MLTrack.Server.Launch;
 using MLTrack.Server.Cli.Output;
 
 namespace MLTrack.Server.Cli.Commands;
@@ -25,14 +26,19 @@ public static class RunCommand
         cmd.Options.Add(pattern);
         cmd.Options.Add(interval);
         cmd.Arguments.Add(command);
-        cmd.SetAction((parse, cancel) => Task.FromResult(StoreSession.Run(parse, output, store =>
+        // Task.Run: a body that blocks the invoking thread keeps System.CommandLine from handing us Ctrl+C in time.
+        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, store =>
         {
+            var parameters = ParseParams(parse.GetValue(param) ?? []); // before anything starts: a bad --param records nothing
+            var experimentName = parse.GetValue(experiment) ?? Core.Runs.Experiment.DefaultName;
+            using var session = new SyncDisposable(TrackingSession.EnsureAsync(store, output.Error, cancel).GetAwaiter().GetResult());
             var request = new LaunchRequest
             {
                 Command = parse.GetValue(command)!,
-                ExperimentName = parse.GetValue(experiment) ?? Core.Runs.Experiment.DefaultName,
+                ExperimentName = experimentName,
                 RunName = parse.GetValue(name),
-                Params = ParseParams(parse.GetValue(param) ?? []),
+                Params = parameters,
+                Environment = session.Value.Environment(experimentName),
                 MetricPattern = parse.GetValue(pattern),
                 SystemMetricsInterval = TimeSpan.FromSeconds(parse.GetValue(interval)),
                 EchoOutput = true,
@@ -49,8 +55,15 @@ public static class RunCommand
                 Core.Runs.RunStatus.KILLED => 130,
                 _ => result.ExitCode is { } x and > 0 ? x : ExitCodes.Error,
             };
-        })));
+        }), CancellationToken.None));
         return cmd;
+    }
+
+    /// <summary>Disposes an async session from the synchronous command body.</summary>
+    private sealed class SyncDisposable(TrackingSession value) : IDisposable
+    {
+        public TrackingSession Value => value;
+        public void Dispose() => value.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     public static Dictionary<string, string> ParseParams(IEnumerable<string> items)

@@ -1,0 +1,112 @@
+"""Batches metric points in memory and sends them from a background thread.
+
+A batch is sent every ``interval`` seconds, as soon as ``max_batch`` points wait, at ``flush()`` (``end_run``) and at exit.
+Points are (key, value, timestamp_ms, step) tuples; ``send(run_id, points, batch_id)`` encodes them. Each batch gets
+a fresh ``mltrack_batch_id`` once, before its first attempt, so a retry or a spool replay of the
+same batch is applied once by the server.
+"""
+import threading
+import time
+import uuid
+from typing import Callable, Dict, List
+
+MAX_BATCH = 1000  # MLflow's log-batch limit for metrics
+
+
+class MetricBatcher:
+    def __init__(self, send: Callable[[str, list, str], None], interval: float = 1.0, max_batch: int = MAX_BATCH,
+                 on_error: Callable[[BaseException], None] = None):
+        self._send = send
+        self._interval = interval
+        self._max = max_batch
+        self._on_error = on_error
+        self._queue: Dict[str, List[dict]] = {}
+        self._count = 0
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread = None
+        self._closed = False
+
+    def add(self, run_id: str, key: str, value: float, step: int = 0, timestamp: int = None) -> None:
+        point = (key, value, timestamp if timestamp is not None else int(time.time() * 1000), step or 0)
+        with self._lock:
+            q = self._queue.get(run_id)
+            if q is None:
+                q = self._queue[run_id] = []
+            q.append(point)
+            self._count += 1
+            full = self._count >= self._max
+            if self._thread is None and not self._closed:
+                self._start()
+        if full:
+            self._wake.set()
+
+    def add_many(self, run_id: str, points: List[tuple]) -> None:
+        """Queues points given as (key, value, timestamp_ms, step) tuples."""
+        with self._lock:
+            self._queue.setdefault(run_id, []).extend(points)
+            self._count += len(points)
+            full = self._count >= self._max
+            if self._thread is None and not self._closed:
+                self._start()
+        if full:
+            self._wake.set()
+
+    def pending(self) -> int:
+        return self._count
+
+    def _start(self):
+        self._thread = threading.Thread(target=self._loop, name="mltrack-metrics", daemon=True)
+        self._thread.start()
+
+    def _loop(self):
+        while not self._closed:
+            self._wake.wait(self._interval)
+            self._wake.clear()
+            try:
+                self._drain(full_only=False)
+            except BaseException as e:  # never let the thread die
+                if self._on_error:
+                    try:
+                        self._on_error(e)
+                    except Exception:
+                        pass
+
+    def _take(self, run_id=None):
+        """Pops one batch (≤ max) for ``run_id`` (or any run); None when nothing waits."""
+        with self._lock:
+            for rid in ([run_id] if run_id is not None else list(self._queue)):
+                q = self._queue.get(rid)
+                if not q:
+                    continue
+                batch, rest = q[: self._max], q[self._max:]
+                if rest:
+                    self._queue[rid] = rest
+                else:
+                    del self._queue[rid]
+                self._count -= len(batch)
+                return rid, batch
+        return None
+
+    def _drain(self, run_id=None, full_only=False):
+        with self._send_lock:  # one sender at a time keeps batches in order
+            while True:
+                item = self._take(run_id)
+                if item is None:
+                    return
+                rid, batch = item
+                try:
+                    self._send(rid, batch, uuid.uuid4().hex)
+                except BaseException as e:
+                    if self._on_error:
+                        self._on_error(e)
+
+    def flush(self, run_id: str = None) -> None:
+        """Sends every waiting point (of one run, or all) before returning."""
+        self._drain(run_id)
+
+    def close(self) -> None:
+        self._drain()
+        self._closed = True
+        self._wake.set()

@@ -1,0 +1,76 @@
+"""Durable spool for when no server answers.
+
+Each request becomes one JSON line ``{"method", "path", "body"}`` appended to ``<.mltrack>/spool/<run_id>.jsonl``.
+An artifact upload becomes ``{"method": "PUT", "path": "/api/2.0/mlflow-artifacts/artifacts/...", "file": "files/<relpath>"}``
+with the file copied to ``<.mltrack>/spool/<run_id>/files/<relpath>`` (``file`` is relative to ``spool/<run_id>/``).
+Every line is written with one ``write`` on an ``O_APPEND`` descriptor under an exclusive ``flock`` and fsynced
+before the call returns. The server replays every spool file at start; the idempotency keys in the bodies
+(runs/create ``run_id``, log-batch ``mltrack_batch_id``) make a replay harmless when repeated.
+"""
+import json
+import os
+import shutil
+import threading
+from typing import Any, Optional
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None
+
+from ._http import dumps
+
+
+class Spool:
+    def __init__(self, mltrack_folder: str):
+        self.folder = os.path.join(mltrack_folder, "spool")
+        self._lock = threading.Lock()
+
+    def path_for(self, run_id: str) -> str:
+        return os.path.join(self.folder, run_id + ".jsonl")
+
+    def has_pending(self, run_id: str) -> bool:
+        return os.path.exists(self.path_for(run_id))
+
+    def append(self, run_id: str, method: str, path: str, body: Any = None, file: Optional[str] = None) -> None:
+        record = {"method": method, "path": path}
+        if body is not None:
+            record["body"] = body
+        if file is not None:
+            record["file"] = file
+        line = dumps(record) + b"\n"
+        with self._lock:
+            os.makedirs(self.folder, exist_ok=True)
+            fd = os.open(self.path_for(run_id), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                if fcntl is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)  # closing releases the lock
+
+    def append_file(self, run_id: str, path: str, local_file: str, relpath: str) -> None:
+        """Copies ``local_file`` into the spool and appends the PUT that uploads it."""
+        rel = os.path.join(run_id, "files", *relpath.split("/"))
+        dest = os.path.join(self.folder, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        tmp = dest + ".part"
+        shutil.copyfile(local_file, tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+        self.append(run_id, "PUT", path, file="files/" + relpath.strip("/"))
+
+    def read(self, run_id: str):
+        """The spooled records of a run (for tests and tools)."""
+        out = []
+        try:
+            with open(self.path_for(run_id), "r", encoding="utf-8") as f:
+                for line in f:
+                    line = line.strip()
+                    if line:
+                        out.append(json.loads(line))
+        except FileNotFoundError:
+            pass
+        return out

@@ -1,0 +1,63 @@
+// Activation wires the features together. Nothing heavy happens here: the backend starts on first need
+// (the Runs tree shown, a hover on a metric name, a command), never at activation.
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Backend } from './backend';
+import { TrackCodeLensProvider } from './codeLens';
+import { registerCommands } from './commands';
+import { MetricHoverProvider } from './hover';
+import { Launcher } from './launch';
+import type { InitializeParams } from './protocol';
+import { RunsTree } from './runsTree';
+import { RunStatusBar } from './statusBar';
+
+let backend: Backend | undefined;
+
+function initializeParams(context: vscode.ExtensionContext): InitializeParams {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const workspaceFolder = folder?.scheme === 'file' ? folder.fsPath : null;
+  let storePath = (vscode.workspace.getConfiguration('mltrack').get<string>('storePath') ?? '').trim() || null;
+  if (storePath) {
+    storePath = storePath.replace(/\$\{workspaceFolder\}/g, workspaceFolder ?? '').replace(/^~(?=\/|$)/, os.homedir());
+    if (!path.isAbsolute(storePath)) storePath = path.resolve(workspaceFolder ?? os.homedir(), storePath);
+  }
+  return { workspaceFolder, storePath, clientName: 'vscode', clientVersion: String(context.extension.packageJSON.version ?? '') };
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('MLTrack');
+  const b = new Backend(context, output, () => initializeParams(context));
+  backend = b;
+  const launcher = new Launcher(b, output);
+  const tree = new RunsTree(b);
+  const lenses = new TrackCodeLensProvider(b, launcher);
+  const python: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }];
+
+  context.subscriptions.push(
+    output,
+    launcher,
+    tree,
+    lenses,
+    new RunStatusBar(b),
+    vscode.window.registerTreeDataProvider('mltrack.deployments', { getTreeItem: (e: vscode.TreeItem) => e, getChildren: () => [] }),
+    vscode.languages.registerCodeLensProvider(python, lenses),
+    vscode.languages.registerHoverProvider(python, new MetricHoverProvider(b)),
+    b.onDidStart(() => void vscode.commands.executeCommand('setContext', 'mltrack.backendReady', true)),
+    b.onDidStop(() => void vscode.commands.executeCommand('setContext', 'mltrack.backendReady', false)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('mltrack.backendPath')) b.backendPathChanged();
+      else if (e.affectsConfiguration('mltrack.storePath') && b.isRunning) void b.restart().catch(() => undefined);
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      if (b.isRunning) void b.restart().catch(() => undefined);
+    }),
+  );
+  registerCommands(context, b, tree, launcher, output);
+}
+
+export async function deactivate(): Promise<void> {
+  const b = backend;
+  backend = undefined;
+  await b?.dispose();
+}

@@ -1,0 +1,183 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using MLTrack.Core.Launch;
+using MLTrack.Core.Storage;
+
+namespace MLTrack.Server.Http;
+
+/// <summary>
+/// The tracking HTTP server inside the <c>mltrack</c> process: Kestrel on loopback with a bearer token, serving
+/// MLflow's REST dialect (<see cref="RestRoutes"/>) over one store. While it runs, <c>.mltrack/server.json</c> names
+/// it so clients and a second launcher find it (<see cref="FindRunning"/>); stopping it removes that file.
+/// </summary>
+public sealed class TrackingServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string? _mltrackDir;
+    private int _disposed;
+
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir)
+    {
+        _app = app;
+        Info = info;
+        Token = token;
+        _mltrackDir = mltrackDir;
+    }
+
+    /// <summary>Where the server answers, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress => Info.Url;
+
+    /// <summary>The bearer token every request except /health must carry.</summary>
+    public string Token { get; }
+
+    /// <summary>What server.json says (or would say) about this server.</summary>
+    public ServerInfo Info { get; }
+
+    /// <summary>Completes when the server stops (disposed, or the host shut down).</summary>
+    public Task Stopped => _app.WaitForShutdownAsync();
+
+    /// <summary>
+    /// Starts listening. Throws <see cref="InvalidOperationException"/> for a non-loopback address without
+    /// <see cref="TrackingServerOptions.AllowRemote"/>, or when server.json names another live server for the same store.
+    /// </summary>
+    public static async Task<TrackingServer> StartAsync(ITrackingStore store, TrackingServerOptions options, CancellationToken ct = default)
+    {
+        var log = options.Log ?? Console.Error;
+        var bind = options.Bind;
+        if (!bind.IsLoopback && !options.AllowRemote)
+            throw new InvalidOperationException(
+                $"Refusing to listen on {bind}: it is reachable from other machines. Bind 127.0.0.1, or allow it explicitly (--allow-remote).");
+        if (options.MltrackDirectory is { } dir && FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
+            throw new InvalidOperationException($"A tracking server for this store is already running at {running.Url} (pid {running.Pid}).");
+        var token = options.Token ?? (options.MltrackDirectory is { } d ? TokenFile.LoadOrCreate(d) : TokenFile.NewToken());
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
+            k.Listen(bind.Address, bind.Port);
+        });
+        var app = builder.Build();
+        var errors = new ErrorHandling(log);
+        var guard = new RequestGuard(token, checkHost: bind.IsLoopback);
+        app.Use(errors.InvokeAsync);
+        app.Use(guard.InvokeAsync);
+        RestRoutes.Map(app, store, options);
+
+        await app.StartAsync(ct);
+        var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
+        if (!bind.IsLoopback)
+            log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory);
+        if (options.MltrackDirectory is { } folder)
+        {
+            try
+            {
+                // Replay what clients spooled while no server ran, before clients can find us through server.json,
+                // so a client that comes back online logs after its offline history.
+                await ReplaySpoolAsync(info.Url, token, Path.Combine(folder, SpoolFolderName), log, ct);
+                ServerInfoFile.Write(folder, info);
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+        return server;
+    }
+
+    /// <summary>
+    /// The server named by <c>&lt;mltrackDir&gt;/server.json</c> when its process is alive and its <c>/health</c> answers;
+    /// null when there is none or the file is stale.
+    /// </summary>
+    /// <summary>Where offline Python clients append the requests they could not send (<c>.mltrack/spool</c>).</summary>
+    public const string SpoolFolderName = "spool";
+
+    private static async Task ReplaySpoolAsync(Uri url, string token, string spoolDir, TextWriter log, CancellationToken ct)
+    {
+        if (!Directory.Exists(spoolDir)) return;
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        await new Spool.SpoolReplayer(http, log).ReplayAsync(spoolDir, ct);
+    }
+
+    public static ServerInfo? FindRunning(string mltrackDir)
+    {
+        if (ServerInfoFile.TryRead(mltrackDir) is not { } info) return null;
+        if (!IsAlive(info.Pid)) return null;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, new Uri(info.Url, RequestGuard.HealthPath)));
+            if (!response.IsSuccessStatusCode) return null;
+            using var body = response.Content.ReadAsStream();
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("status", out var s) && s.ValueEquals("ok") ? info : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(grace.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            if (_mltrackDir is not null) ServerInfoFile.RemoveIfOurs(_mltrackDir, Info);
+        }
+    }
+
+    private static Uri ActualAddress(WebApplication app, BindAddress bind)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var port = addresses.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u.Port : -1).FirstOrDefault(p => p > 0);
+        if (port <= 0) port = bind.Port;
+        var host = bind.Address.Equals(IPAddress.Any) ? "127.0.0.1"
+            : bind.Address.Equals(IPAddress.IPv6Any) || bind.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]"
+            : bind.Address.ToString();
+        return new Uri($"http://{host}:{port}/");
+    }
+
+    private static bool IsAlive(int pid) => ProcessTree.IsSupported
+        ? ProcessTree.IsAlive(pid)
+        : OperatingSystem.IsWindows() && TryGetProcess(pid);
+
+    private static bool TryGetProcess(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool SameStore(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+}

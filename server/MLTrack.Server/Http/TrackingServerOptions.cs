@@ -1,0 +1,26 @@
+namespace MLTrack.Server.Http;
+
+/// <summary>How <see cref="TrackingServer"/> listens and guards itself. Defaults are the safe ones: loopback, a free port, a token.</summary>
+public sealed record TrackingServerOptions
+{
+    /// <summary>Where to listen; default 127.0.0.1 on a free port. Anything but loopback needs <see cref="AllowRemote"/>.</summary>
+    public BindAddress Bind { get; init; } = BindAddress.LoopbackAnyPort;
+
+    /// <summary>Permits a non-loopback <see cref="Bind"/>; the server then warns on <see cref="Log"/> and no longer checks the Host header.</summary>
+    public bool AllowRemote { get; init; }
+
+    /// <summary>The bearer token; null: the store's token from <c>&lt;MltrackDirectory&gt;/token</c> (created when missing), or a random one without a directory.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>The <c>.mltrack</c> folder: where <c>server.json</c> is written (and removed on stop) and the token is kept. Null: neither.</summary>
+    public string? MltrackDirectory { get; init; }
+
+    /// <summary>Largest JSON request body (MLflow's log-batch limit is 1 MB).</summary>
+    public long MaxJsonBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Largest artifact upload, streamed to disk (default 2 GiB).</summary>
+    public long MaxArtifactBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Where warnings and internal errors go; default standard error (never standard output, which may carry JSON-RPC).</summary>
+    public TextWriter? Log { get; init; }
+}

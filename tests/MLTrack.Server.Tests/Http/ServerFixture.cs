@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using MLTrack.Core.Storage.Sqlite;
+using MLTrack.Server.Http;
+
+namespace MLTrack.Server.Tests.Http;
+
+/// <summary>A real tracking server on a free loopback port over a temporary store, shared by one test class.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public const string Mlflow = "api/2.0/mlflow/";
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "mltrack-http-" + Guid.NewGuid().ToString("N"));
+    public string MltrackDir => Path.Combine(Root, ".mltrack");
+    public SqliteTrackingStore Store { get; private set; } = null!;
+    public TrackingServer Server { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+    public StringWriter Log { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(MltrackDir);
+        Store = SqliteTrackingStore.Open(Path.Combine(MltrackDir, "mltrack.db"));
+        Server = await TrackingServer.StartAsync(Store, new TrackingServerOptions { MltrackDirectory = MltrackDir, Log = TextWriter.Synchronized(Log) });
+        Client = NewClient(Server.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        Store.Dispose();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Server.BaseAddress };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public Task<ApiResponse> PostAsync(string path, object body) =>
+        PostRawAsync(path, JsonSerializer.Serialize(body));
+
+    public async Task<ApiResponse> PostRawAsync(string path, string json, HttpClient? client = null)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await (client ?? Client).PostAsync(Mlflow + path, content);
+        return await ApiResponse.ReadAsync(response);
+    }
+
+    public async Task<ApiResponse> GetAsync(string pathAndQuery, HttpClient? client = null)
+    {
+        using var response = await (client ?? Client).GetAsync(pathAndQuery.StartsWith("api/", StringComparison.Ordinal) || pathAndQuery.StartsWith('/') ? pathAndQuery : Mlflow + pathAndQuery);
+        return await ApiResponse.ReadAsync(response);
+    }
+
+    public async Task<string> CreateExperimentAsync(string? name = null)
+    {
+        var r = await PostAsync("experiments/create", new { name = name ?? "exp-" + Guid.NewGuid().ToString("N") });
+        Assert.Equal(HttpStatusCode.OK, r.Status);
+        return r.Json.GetProperty("experiment_id").GetString()!;
+    }
+
+    public async Task<string> CreateRunAsync(string? experimentId = null)
+    {
+        experimentId ??= await CreateExperimentAsync();
+        var r = await PostAsync("runs/create", new { experiment_id = experimentId, start_time = 1000 });
+        Assert.Equal(HttpStatusCode.OK, r.Status);
+        return r.Json.GetProperty("run").GetProperty("info").GetProperty("run_id").GetString()!;
+    }
+
+    /// <summary>Sends a request exactly as written (no client-side path normalisation) and returns the status code.</summary>
+    public async Task<int> SendRawAsync(string requestLine, string? host = null, string body = "")
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Server.BaseAddress.Port);
+        await using var stream = tcp.GetStream();
+        var request = $"{requestLine} HTTP/1.1\r\nHost: {host ?? "127.0.0.1:" + Server.BaseAddress.Port}\r\nAuthorization: Bearer {Server.Token}\r\n" +
+                      $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request));
+        using var reader = new StreamReader(stream);
+        var status = await reader.ReadLineAsync() ?? "";
+        return int.Parse(status.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Status and parsed JSON body of one API reply.</summary>
+public sealed record ApiResponse(HttpStatusCode Status, JsonElement Json, string Body, string? ContentType)
+{
+    public string? ErrorCode => Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("error_code", out var c) ? c.GetString() : null;
+    public string Message => Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+
+    public static async Task<ApiResponse> ReadAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        var json = body.Length > 0 ? JsonDocument.Parse(body).RootElement.Clone() : default;
+        return new ApiResponse(response.StatusCode, json, body, response.Content.Headers.ContentType?.MediaType);
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Runs every tests/python/test_*.py with unittest; prints `python: N passed, N failed` last; exits 1 on failure.
+
+Usage: /usr/bin/python3 tests/python/run_tests.py [-v] [pattern-or-test-name ...]
+"""
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+class CountingResult(unittest.TextTestResult):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.passed = 0
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.passed += 1
+
+
+def main(argv):
+    verbosity = 2 if "-v" in argv else 1
+    names = [a for a in argv if not a.startswith("-")]
+    loader = unittest.TestLoader()
+    if names:
+        suite = unittest.TestSuite()
+        for n in names:
+            if n.endswith(".py"):
+                suite.addTests(loader.discover(HERE, pattern=os.path.basename(n), top_level_dir=HERE))
+            else:
+                suite.addTests(loader.loadTestsFromName(n))
+    else:
+        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    runner = unittest.TextTestRunner(verbosity=verbosity, resultclass=CountingResult, stream=sys.stdout)
+    t0 = time.time()
+    result = runner.run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    if result.skipped:
+        print(f"python: {len(result.skipped)} skipped:")
+        for test, why in result.skipped:
+            print(f"  {test.id()}: {why}")
+    print(f"python: took {time.time() - t0:.1f}s")
+    print(f"python: {result.passed} passed, {failed} failed")
+    return 1 if failed or result.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
