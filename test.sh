@@ -1,24 +1,77 @@
 #!/usr/bin/env bash
-# Runs every test suite of the repository. Prints one "N passed, N failed" line per suite and exits non-zero on failure.
+# Runs every test suite of the repository: .NET (xUnit), Python (client + zero-config capture), TypeScript (extension
+# unit tests) and the end-to-end suite in a real VS Code (code-server + Chromium). Each suite prints its own
+# "N passed, N failed" line; the last line sums them. Exits non-zero when any suite fails.
+# Usage: ./test.sh [dotnet|python|ts|e2e]...   (default: all)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p test-results
-status=0
+suites=("$@")
+((${#suites[@]})) || suites=(dotnet python ts e2e)
+status=0 total_passed=0 total_failed=0
 
-echo "== .NET: build (warnings are errors) =="
-if ! dotnet build MLTrack.Ide.sln -c Debug --nologo -v q -clp:ErrorsOnly; then
-  echo "dotnet build failed"; exit 1
-fi
+# Adds a suite's last "N passed, N failed" line (from its log $1) to the totals.
+tally() {
+  local line p f
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+  if [[ -z "$line" ]]; then echo "($2 printed no summary)"; status=1; return; fi
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+  f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+  total_passed=$((total_passed + p)); total_failed=$((total_failed + f))
+}
 
-echo "== .NET: tests =="
-log=test-results/dotnet-test.log
-dotnet test MLTrack.Ide.sln --no-build -c Debug --nologo --logger "trx;LogFilePrefix=dotnet" --results-directory test-results 2>&1 | tee "$log"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-echo "dotnet: $passed passed, $failed failed"
-[[ "$passed" -gt 0 ]] || { echo "no .NET tests ran"; status=1; }
+run_dotnet() {
+  echo "== .NET: build (warnings are errors) =="
+  if ! dotnet build MLTrack.Ide.sln -c Debug --nologo -v q -clp:ErrorsOnly; then
+    echo "dotnet: 0 passed, 1 failed"; return 1
+  fi
+  echo "== .NET: tests =="
+  local log=test-results/dotnet-test.log rc
+  dotnet test MLTrack.Ide.sln --no-build -c Debug --nologo --logger "trx;LogFilePrefix=dotnet" --results-directory test-results 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  local passed failed
+  passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  [[ "$passed" -gt 0 ]] || { echo "no .NET tests ran"; rc=1; }
+  echo "dotnet: $passed passed, $failed failed"
+  return $rc
+}
 
+run_python() {
+  echo "== Python: client, spool, zero-config capture (Debian's /usr/bin/python3) =="
+  /usr/bin/python3 tests/python/run_tests.py
+}
+
+run_ts() {
+  echo "== TypeScript: extension unit tests =="
+  (cd extension && npm ci --no-audit --no-fund --loglevel=error && npm test) || return 1
+}
+
+run_e2e() {
+  echo "== VS Code end-to-end (code-server + Chromium) =="
+  tests/e2e/vscode/run.sh
+}
+
+for suite in "${suites[@]}"; do
+  log="test-results/suite-$suite.log"
+  case "$suite" in
+    dotnet|python|ts|e2e) "run_$suite" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]} ;;
+    *) echo "unknown suite '$suite' (dotnet, python, ts, e2e)"; exit 2 ;;
+  esac
+  if [[ "$suite" == ts ]]; then
+    # node's test runner prints "# pass N" / "# fail N"
+    p=$(grep -oE '^# pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    f=$(grep -oE '^# fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    echo "ts: ${p:-0} passed, ${f:-0} failed"
+    total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0}))
+    [[ -n "$p" && "$p" != 0 ]] || { echo "no TypeScript tests ran"; rc=1; }
+  else
+    tally "$log" "$suite"
+  fi
+  [[ $rc -eq 0 ]] || { echo "suite $suite FAILED (exit $rc)"; status=1; }
+done
+
+echo "all: $total_passed passed, $total_failed failed"
 exit $status

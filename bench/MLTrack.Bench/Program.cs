@@ -1,9 +1,11 @@
 using MLTrack.Bench;
 
-// Usage: ./mltrack bench [suite...]   (suites: store; default all). Results go to bench/README.md.
+// Usage: ./mltrack bench [suite...]   (suites: store, tracking, rpc; default all). Results go to bench/README.md.
 var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>>
 {
     ["store"] = StoreBench.Run,
+    ["tracking"] = TrackingBench.Run,
+    ["rpc"] = RpcBench.Run,
 };
 var chosen = args.Length == 0 ? suites.Keys.ToList() : args.ToList();
 foreach (var name in chosen.Where(n => !suites.ContainsKey(n)))

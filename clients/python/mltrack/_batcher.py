@@ -20,7 +20,8 @@ class MetricBatcher:
         self._interval = interval
         self._max = max_batch
         self._on_error = on_error
-        self._queue: Dict[str, List[dict]] = {}
+        self._queue: Dict[str, List[tuple]] = {}
+        self._taken: Dict[str, int] = {}  # per run, how many queued points were already sent (avoids re-slicing)
         self._count = 0
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
@@ -78,13 +79,19 @@ class MetricBatcher:
         with self._lock:
             for rid in ([run_id] if run_id is not None else list(self._queue)):
                 q = self._queue.get(rid)
-                if not q:
+                start = self._taken.get(rid, 0)
+                if not q or start >= len(q):
                     continue
-                batch, rest = q[: self._max], q[self._max:]
-                if rest:
-                    self._queue[rid] = rest
-                else:
+                batch = q[start:start + self._max]
+                start += len(batch)
+                if start >= len(q):
                     del self._queue[rid]
+                    self._taken.pop(rid, None)
+                elif start > 65536:
+                    del q[:start]  # compact now and then: amortised O(1) per point, not O(queue) per batch
+                    self._taken[rid] = 0
+                else:
+                    self._taken[rid] = start
                 self._count -= len(batch)
                 return rid, batch
         return None

@@ -318,18 +318,24 @@ class Client:
         self.batcher.add(run_id, key, v, step, timestamp)
 
     def log_metrics(self, run_id: str, metrics: Dict[str, Any], step=None, timestamp=None):
+        # Hot path of training loops: plain floats/ints skip the general conversion, locals avoid attribute lookups.
         ts = timestamp if timestamp is not None else _now_ms()
+        steps = self._steps
+        fixed = None if step is None else int(step)
         points = []
+        append = points.append
         for key, value in metrics.items():
-            v = _metric_value(value)
+            t = type(value)
+            v = value if t is float else float(value) if t is int else _metric_value(value)
             k = (run_id, key)
-            if step is None:
-                s = self._steps.get(k, -1) + 1
+            if fixed is None:
+                s = steps.get(k, -1) + 1
+                steps[k] = s
             else:
-                s = int(step)
-            if s > self._steps.get(k, -1):
-                self._steps[k] = s
-            points.append((str(key), v, ts, s))
+                s = fixed
+                if s > steps.get(k, -1):
+                    steps[k] = s
+            append((key if type(key) is str else str(key), v, ts, s))
         if points:
             self.batcher.add_many(run_id, points)
 

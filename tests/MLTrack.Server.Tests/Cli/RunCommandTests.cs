@@ -74,6 +74,21 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal([0.9, 0.8], store.GetMetricHistory(runId, "loss").Select(p => p.Value));
     }
 
+    [Fact]
+    public async Task Ctrl_c_stops_the_whole_process_tree_and_marks_the_run_killed()
+    {
+        using var launcher = _cli.Start("run", "--system-interval", "0", "--", "sh", "-c", "sleep 300 & echo 'step 1 loss=0.9'; wait");
+        string runId = await WaitForPoints(1);
+        var shell = await WaitForChild(launcher.Id, "sh");
+        var sleep = await WaitForChild(shell.Id, "sleep"); // forked before the echo, but it may not have exec'd yet
+        using (var kill = Process.Start("kill", ["-INT", launcher.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        Assert.True(launcher.WaitForExit(20_000), "the launcher did not exit after SIGINT");
+        Assert.Equal(130, launcher.ExitCode);
+        Assert.True(sleep.WaitForExit(5_000), "the child's background process survived");
+        using var store = _cli.OpenStore();
+        Assert.Equal(RunStatus.KILLED, store.GetRun(runId).Status);
+    }
+
     private async Task<string> WaitForPoints(int count)
     {
         var deadline = Stopwatch.StartNew();
@@ -90,7 +105,19 @@ public sealed class RunCommandTests : IDisposable
         throw new TimeoutException("the launcher did not record the run's first points within 30 s");
     }
 
-    private static Process? FindChildSleep(int parentPid)
+    private static Process? FindChildSleep(int parentPid) => FindChild(parentPid, null);
+
+    private static async Task<Process> WaitForChild(int parentPid, string name)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (FindChild(parentPid, name) is { } p) return p;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no '{name}' child of pid {parentPid} within 5 s");
+    }
+
+    private static Process? FindChild(int parentPid, string? name)
     {
         foreach (var dir in Directory.GetDirectories("/proc"))
         {
@@ -99,7 +126,8 @@ public sealed class RunCommandTests : IDisposable
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1]) == parentPid) return Process.GetProcessById(pid);
+                var comm = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                if (int.Parse(fields[1]) == parentPid && (name is null || comm == name)) return Process.GetProcessById(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { }
         }
