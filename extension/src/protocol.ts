@@ -324,9 +324,10 @@ export type SearchHitKind = 'run' | 'experiment' | 'param' | 'tag' | 'metric' | 
 
 export interface SearchHit {
   kind: SearchHitKind;
-  /** Run or experiment name, param/tag/metric key, artifact path. */
+  /** Run or experiment name; "key = value" for params and tags; metric key; artifact path. */
   title: string;
-  /** Context: value, run and experiment. */
+  /** Context: "run <name> · <experiment>" (runs: "<STATUS> · <experiment> · <id8>"). Metric keys, artifact paths and
+   *  identical param/tag pairs logged by many runs appear once, for the best (usually most recent) run. */
   detail: string;
   /** Null for experiments. */
   runId: string | null;

@@ -64,4 +64,12 @@ public interface ITrackingStore : IDisposable
     // Artifacts
     void RecordArtifact(string runId, ArtifactInfo artifact);
     IReadOnlyList<ArtifactInfo> ListArtifacts(string runId);
+
+    // Full-text search
+    /// <summary>
+    /// Ranked hits across run names and ids, experiments, params, tags, metric keys and artifact paths: each word of
+    /// <paramref name="query"/> as a prefix, bm25 plus a recency boost, one typo tolerated when that finds too little.
+    /// Deleted runs and experiments are left out. At most <paramref name="limit"/> (1..200) hits, best first.
+    /// </summary>
+    IReadOnlyList<Search.Text.SearchHit> SearchText(string query, int limit);
 }

@@ -16,8 +16,10 @@ public static class CliApp
         root.Subcommands.Add(RunsCommand.Create(output));
         root.Subcommands.Add(ShowCommand.Create(output));
         root.Subcommands.Add(CompareCommand.Create(output));
+        root.Subcommands.Add(ServerCommand.Create(output));
         root.Subcommands.Add(LineageCommand.Create(output));
         root.Subcommands.Add(LineageCommand.CreateImpact(output));
+        root.Subcommands.Add(RpcCommand.Create(output));
         var config = new InvocationConfiguration
         {
             Output = output.Out,

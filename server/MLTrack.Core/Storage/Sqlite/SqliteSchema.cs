@@ -114,5 +114,7 @@ internal static class SqliteSchema
         INSERT INTO experiments (experiment_id, name, lifecycle_stage, creation_time, last_update_time)
             VALUES (0, 'Default', 'active', CAST(unixepoch('subsec') * 1000 AS INTEGER), CAST(unixepoch('subsec') * 1000 AS INTEGER));
         """,
+        // 2: full-text search index kept by triggers, and the metric-key index used by hovers (see TextSearchSchema)
+        Search.Text.TextSearchSchema.Migration,
     ];
 }

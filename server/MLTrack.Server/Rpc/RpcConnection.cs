@@ -1,0 +1,68 @@
+using StreamJsonRpc;
+
+namespace MLTrack.Server.Rpc;
+
+/// <summary>
+/// One JSON-RPC connection over a pair of streams: LSP framing (tolerant of malformed frames), System.Text.Json
+/// with camelCase, every method group registered, notifications wired to the client. The stdio host and the
+/// in-process tests both build one of these.
+/// </summary>
+public sealed class RpcConnection : IAsyncDisposable
+{
+    private RpcConnection(JsonRpc rpc, RpcSession session, RpcNotifier notifier)
+    {
+        JsonRpc = rpc;
+        Session = session;
+        Notifier = notifier;
+    }
+
+    public JsonRpc JsonRpc { get; }
+
+    public RpcSession Session { get; }
+
+    public RpcNotifier Notifier { get; }
+
+    /// <summary>Completes when the client disconnects (end of input) or the connection is disposed.</summary>
+    public Task Completion => JsonRpc.Completion;
+
+    /// <summary>Starts listening on <paramref name="receiving"/> and answering on <paramref name="sending"/>.</summary>
+    public static RpcConnection Start(Stream sending, Stream receiving, RpcOptions? options = null)
+    {
+        options ??= new RpcOptions();
+        var log = options.Log ?? Console.Error;
+        var handler = new TolerantMessageHandler(sending, receiving, RpcJson.CreateFormatter(), log);
+        var rpc = new MLTrackJsonRpc(handler, log);
+        var notifier = new RpcNotifier((method, args) => rpc.NotifyWithParameterObjectAsync(method, args), options);
+        var session = new RpcSession(options, notifier);
+        var targetOptions = new JsonRpcTargetOptions
+        {
+            MethodNameTransform = CommonMethodNameTransforms.CamelCase,
+            UseSingleObjectParameterDeserialization = true,
+            NotifyClientOfEvents = false,
+        };
+        rpc.AddLocalRpcTarget<IServerRpc>(new ServerRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<IExperimentsRpc>(new ExperimentsRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<IRunsRpc>(new RunsRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<IMetricsRpc>(new MetricsRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<ISearchRpc>(new SearchRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<ILineageRpc>(new LineageRpc(session), targetOptions);
+        rpc.StartListening();
+        return new RpcConnection(rpc, session, notifier);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Session.DisposeAsync().ConfigureAwait(false);
+        await Notifier.DisposeAsync().ConfigureAwait(false);
+        JsonRpc.Dispose();
+        try
+        {
+            // A reader blocked on a pipe (stdin) does not notice disposal; the process exits anyway.
+            await JsonRpc.Completion.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // a broken or abandoned connection ends the same way
+        }
+    }
+}

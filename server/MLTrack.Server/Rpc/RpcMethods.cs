@@ -1,0 +1,26 @@
+namespace MLTrack.Server.Rpc;
+
+/// <summary>Every JSON-RPC method and notification name, once. <c>extension/src/protocol.ts</c> mirrors this list.</summary>
+public static class RpcMethods
+{
+    public const string Initialize = "initialize";
+    public const string Shutdown = "shutdown";
+    public const string ExperimentsList = "experiments/list";
+    public const string RunsList = "runs/list";
+    public const string RunsGet = "runs/get";
+    public const string RunsLaunch = "runs/launch";
+    public const string RunsStop = "runs/stop";
+    public const string RunsDelete = "runs/delete";
+    public const string RunsRestore = "runs/restore";
+    public const string RunsSetTag = "runs/setTag";
+    public const string RunsDeleteTag = "runs/deleteTag";
+    public const string MetricsHistory = "metrics/history";
+    public const string MetricsKeys = "metrics/keys";
+    public const string MetricsLatest = "metrics/latest";
+    public const string SearchQuery = "search/query";
+    public const string LineageGraph = "lineage/graph";
+
+    // Notifications, server → client.
+    public const string RunsChanged = "runs/changed";
+    public const string LogAppend = "log/append";
+}

@@ -1,0 +1,26 @@
+namespace MLTrack.Server.Rpc;
+
+/// <summary>How an RPC connection behaves; the defaults are the product's, tests shorten the intervals or redirect the user store.</summary>
+public sealed record RpcOptions
+{
+    /// <summary>Folder holding the user-level store when initialize names no workspace; default <c>~/.mltrack</c>.</summary>
+    public string? UserStoreFolder { get; init; }
+
+    /// <summary>How often the store is polled for runs changed by other processes.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Least time between two runs/changed notifications for one run.</summary>
+    public TimeSpan RunChangeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long output lines are gathered before a log/append goes out.</summary>
+    public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Seconds between system-metric samples of launched runs; zero turns them off.</summary>
+    public TimeSpan SystemMetricsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stopped run's processes get between SIGTERM and SIGKILL.</summary>
+    public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where diagnostics go; never standard output, which carries the protocol. Default: standard error.</summary>
+    public TextWriter? Log { get; init; }
+}

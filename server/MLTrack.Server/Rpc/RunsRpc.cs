@@ -1,0 +1,84 @@
+using MLTrack.Core.Storage;
+using MLTrack.Server.Rpc.Dto;
+
+namespace MLTrack.Server.Rpc;
+
+/// <summary>runs/*.</summary>
+public sealed class RunsRpc(RpcSession session) : IRunsRpc
+{
+    public const int DefaultPageSize = 100;
+
+    public Task<RunsListResult> ListAsync(RunsListParams? request = null, CancellationToken cancellationToken = default)
+    {
+        request ??= new RunsListParams();
+        var store = session.Store;
+        var page = store.SearchRuns(new RunQuery
+        {
+            Filter = request.Filter,
+            OrderBy = request.OrderBy ?? [],
+            ExperimentIds = request.ExperimentIds ?? [],
+            MaxResults = request.MaxResults ?? DefaultPageSize,
+            PageToken = request.PageToken,
+            ViewType = DtoMapper.ParseView(request.View),
+        });
+        var names = DtoMapper.ExperimentNames(store);
+        var rows = page.Runs.Select(r => DtoMapper.ToRow(r, names.GetValueOrDefault(r.ExperimentId, r.ExperimentId))).ToList();
+        return Task.FromResult(new RunsListResult(rows, page.NextPageToken));
+    }
+
+    public Task<RunDetail> GetAsync(RunIdParams request, CancellationToken cancellationToken)
+    {
+        var store = session.Store;
+        var run = store.GetRun(Resolve(request?.RunId));
+        var experiment = store.GetExperiment(run.ExperimentId);
+        return Task.FromResult(DtoMapper.ToDetail(run, experiment.Name, store.ListArtifacts(run.RunId), store.ListRunFiles(run.RunId),
+            session.Launches.IsLaunchedHere(run.RunId)));
+    }
+
+    public Task<LaunchResultDto> LaunchAsync(LaunchParams request, CancellationToken cancellationToken)
+    {
+        if (request is null) throw RpcException.InvalidParams("runs/launch needs params: {file} or {command}.");
+        return session.Launches.LaunchAsync(request, session.WorkspaceFolder, cancellationToken);
+    }
+
+    public async Task<StopResult> StopAsync(RunIdParams request, CancellationToken cancellationToken)
+    {
+        var runId = Resolve(request?.RunId);
+        var (stopped, status) = await session.Launches.StopAsync(runId).ConfigureAwait(false);
+        return new StopResult(stopped, status.ToString());
+    }
+
+    public Task DeleteAsync(RunIdParams request, CancellationToken cancellationToken)
+    {
+        var runId = Resolve(request?.RunId);
+        session.Store.DeleteRun(runId);
+        session.Notifier.RunChanged(runId, RunChangeKind.Deleted);
+        return Task.CompletedTask;
+    }
+
+    public Task RestoreAsync(RunIdParams request, CancellationToken cancellationToken)
+    {
+        var runId = Resolve(request?.RunId);
+        session.Store.RestoreRun(runId);
+        session.Notifier.RunChanged(runId, RunChangeKind.Restored);
+        return Task.CompletedTask;
+    }
+
+    public Task SetTagAsync(SetTagParams request, CancellationToken cancellationToken)
+    {
+        var runId = Resolve(request?.RunId);
+        session.Store.SetTag(runId, RpcException.Require(request!.Key, "key"), request.Value ?? "");
+        session.Notifier.RunChanged(runId, RunChangeKind.Tags);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteTagAsync(DeleteTagParams request, CancellationToken cancellationToken)
+    {
+        var runId = Resolve(request?.RunId);
+        session.Store.DeleteTag(runId, RpcException.Require(request!.Key, "key"));
+        session.Notifier.RunChanged(runId, RunChangeKind.Tags);
+        return Task.CompletedTask;
+    }
+
+    private string Resolve(string? runId) => session.Store.ResolveRunId(RpcException.Require(runId, "runId"));
+}
