@@ -6,23 +6,18 @@ namespace MLTrack.Server.Launch;
 /// <summary>
 /// The tracking server a launched run logs to: the one already running for this store (found through
 /// <c>server.json</c>), or one started here for as long as this session lives. Also builds the environment that
-/// points the run's Python code (the mltrack client, the zero-config bootstrap, or plain mlflow) at it.
+/// points the run's Python code at it (<see cref="TrackingEndpoint.Environment"/>).
 /// </summary>
 public sealed class TrackingSession : IAsyncDisposable
 {
-    /// <summary>The zero-config capture (a sitecustomize) shipped beside the executable, put first on PYTHONPATH.</summary>
-    public static string BootstrapDirectory => Path.Combine(AppContext.BaseDirectory, "python", "mltrack_bootstrap");
-
     private readonly TrackingServer? _owned;
 
-    public Uri Url { get; }
-    public string Token { get; }
+    public TrackingEndpoint Endpoint { get; }
     public bool OwnsServer => _owned is not null;
 
     private TrackingSession(Uri url, string token, TrackingServer? owned)
     {
-        Url = url;
-        Token = token;
+        Endpoint = new TrackingEndpoint(url, token);
         _owned = owned;
     }
 
@@ -44,22 +39,6 @@ public sealed class TrackingSession : IAsyncDisposable
                 await Task.Delay(100, ct);
             }
         }
-    }
-
-    /// <summary>Variables for the child: MLTrack's and MLflow's tracking URI and token, and the bootstrap on PYTHONPATH.</summary>
-    public Dictionary<string, string?> Environment(string experimentName)
-    {
-        var url = Url.ToString().TrimEnd('/');
-        var existing = System.Environment.GetEnvironmentVariable("PYTHONPATH");
-        return new Dictionary<string, string?>
-        {
-            ["MLTRACK_TRACKING_URI"] = url,
-            ["MLTRACK_TOKEN"] = Token,
-            ["MLFLOW_TRACKING_URI"] = url,
-            ["MLFLOW_TRACKING_TOKEN"] = Token,
-            ["MLFLOW_EXPERIMENT_NAME"] = experimentName,
-            ["PYTHONPATH"] = string.IsNullOrEmpty(existing) ? BootstrapDirectory : BootstrapDirectory + Path.PathSeparator + existing,
-        };
     }
 
     public async ValueTask DisposeAsync()

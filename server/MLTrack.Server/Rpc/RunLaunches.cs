@@ -1,3 +1,4 @@
+using MLTrack.Server.Launch;
 using System.Collections.Concurrent;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Runs;
@@ -30,9 +31,10 @@ public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcO
     public async Task<LaunchResultDto> LaunchAsync(LaunchParams p, string? workspaceFolder, CancellationToken cancellationToken)
     {
         var (command, cwd) = BuildCommand(p, workspaceFolder);
-        var environment = new Dictionary<string, string?>();
-        if (await tracking().ConfigureAwait(false) is { } endpoint)
-            foreach (var (k, v) in endpoint.Environment) environment[k] = v;
+        var experimentName = string.IsNullOrWhiteSpace(p.Experiment) ? Experiment.DefaultName : p.Experiment;
+        var environment = await tracking().ConfigureAwait(false) is { } endpoint
+            ? endpoint.Environment(experimentName)
+            : new Dictionary<string, string?>();
         foreach (var (k, v) in p.Env ?? new Dictionary<string, string>()) environment[k] = v;
 
         var launch = new Launch();
@@ -40,7 +42,7 @@ public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcO
         var request = new LaunchRequest
         {
             Command = command,
-            ExperimentName = string.IsNullOrWhiteSpace(p.Experiment) ? Experiment.DefaultName : p.Experiment,
+            ExperimentName = experimentName,
             RunName = p.Name,
             Params = p.Params ?? new Dictionary<string, string>(),
             Cwd = cwd,

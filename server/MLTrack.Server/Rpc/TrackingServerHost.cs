@@ -1,3 +1,4 @@
+using MLTrack.Server.Launch;
 using MLTrack.Core.Storage;
 using MLTrack.Server.Http;
 

@@ -82,8 +82,16 @@ public abstract class TrackingStoreContract : IDisposable
         var exp = Store.CreateExperiment("e");
         var created = Store.CreateRun(new NewRun
         {
-            ExperimentId = exp.ExperimentId, Name = "r1", User = "ada", Command = "python3 train.py", Cwd = "/w", SourceFile = "/w/train.py",
-            Pid = 42, Host = "box", Git = new GitInfo("abc", "main", "https://x/y.git", true), StartTime = 1000,
+            ExperimentId = exp.ExperimentId,
+            Name = "r1",
+            User = "ada",
+            Command = "python3 train.py",
+            Cwd = "/w",
+            SourceFile = "/w/train.py",
+            Pid = 42,
+            Host = "box",
+            Git = new GitInfo("abc", "main", "https://x/y.git", true),
+            StartTime = 1000,
             Tags = new Dictionary<string, string> { ["k"] = "v" },
         });
         var run = Store.GetRun(created.RunId);

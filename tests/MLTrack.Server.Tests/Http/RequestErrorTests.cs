@@ -41,7 +41,7 @@ public sealed class RequestErrorTests(ServerFixture f) : IClassFixture<ServerFix
         var run = await f.CreateRunAsync();
         var padding = new string(' ', 1024 * 1024 + 10);
 
-        var r = await f.PostRawAsync("runs/log-metric", $$"""{"run_id":"{{run}}","key":"k","value":1,"timestamp":1{{padding}}}""");
+        var r = await f.PostRawAsync("runs/log-metric", $$"""{"run_id":"{{run}}","key":"k","value":1,"timestamp":1{{padding}}}""", expectContinue: true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.Status);
         Assert.NotNull(r.ErrorCode);

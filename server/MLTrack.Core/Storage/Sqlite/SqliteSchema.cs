@@ -49,7 +49,7 @@ internal static class SqliteSchema
             artifact_uri    TEXT NOT NULL
         );
         CREATE INDEX runs_experiment_start ON runs(experiment_id, start_time DESC);
-        CREATE INDEX runs_start ON runs(start_time DESC);
+        CREATE INDEX runs_start ON runs(start_time DESC, run_rowid DESC); -- the default "newest first" order, tie included
         CREATE INDEX runs_status ON runs(status);
         CREATE TABLE params (
             run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),

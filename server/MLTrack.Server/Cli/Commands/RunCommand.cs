@@ -38,7 +38,7 @@ public static class RunCommand
                 ExperimentName = experimentName,
                 RunName = parse.GetValue(name),
                 Params = parameters,
-                Environment = session.Value.Environment(experimentName),
+                Environment = session.Value.Endpoint.Environment(experimentName),
                 MetricPattern = parse.GetValue(pattern),
                 SystemMetricsInterval = TimeSpan.FromSeconds(parse.GetValue(interval)),
                 EchoOutput = true,
