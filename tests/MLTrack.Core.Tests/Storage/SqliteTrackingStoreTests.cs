@@ -81,6 +81,29 @@ public sealed class SqliteTrackingStoreTests : TrackingStoreContract
     }
 
     [Fact]
+    public void A_store_locked_by_another_process_gives_an_error_naming_the_path_and_keeps_what_was_stored()
+    {
+        var run = Store.CreateRun(new NewRun { Name = "before" });
+        Store.Dispose();
+        using var locked = SqliteTrackingStore.Open(DbPath, busyTimeout: TimeSpan.FromSeconds(1));
+        using (var holder = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            holder.Open();
+            using (var begin = holder.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE;";
+                begin.ExecuteNonQuery();
+            }
+            var e = Assert.Throws<StoreException>(() => locked.LogMetric(run.RunId, "loss", 1, 1));
+            Assert.Equal(StoreErrorCode.StoreUnavailable, e.Code);
+            Assert.Contains(DbPath, e.Message);
+            Assert.Contains("locked", e.Message);
+        }
+        Assert.Equal("before", locked.GetRun(run.RunId).Name);
+        Assert.Empty(locked.GetMetricSummaries(run.RunId));
+    }
+
+    [Fact]
     public void Ambiguous_prefix_names_the_candidates()
     {
         var a = Store.CreateRun(new NewRun());

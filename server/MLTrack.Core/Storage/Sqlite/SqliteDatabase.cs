@@ -13,7 +13,10 @@ internal sealed class SqliteDatabase
 
     public string Path { get; }
 
-    private SqliteDatabase(string path)
+    /// <summary>How long a write waits for another process's write lock before failing with "locked".</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
+
+    private SqliteDatabase(string path, TimeSpan busyTimeout)
     {
         Path = path;
         _connectionString = new SqliteConnectionStringBuilder
@@ -21,11 +24,11 @@ internal sealed class SqliteDatabase
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 10, // seconds of retrying while another process holds the write lock
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)), // retried while another process writes
         }.ToString();
     }
 
-    public static SqliteDatabase OpenOrCreate(string path)
+    public static SqliteDatabase OpenOrCreate(string path, TimeSpan? busyTimeout = null)
     {
         path = System.IO.Path.GetFullPath(path);
         CheckIsSqliteOrAbsent(path);
@@ -38,7 +41,7 @@ internal sealed class SqliteDatabase
         {
             throw new StoreException(StoreErrorCode.StoreUnavailable, $"Cannot create the store folder '{dir}': {e.Message}", e);
         }
-        var db = new SqliteDatabase(path);
+        var db = new SqliteDatabase(path, busyTimeout ?? DefaultBusyTimeout);
         db.Guard(() =>
         {
             using var c = db.Open();

@@ -28,9 +28,10 @@ public sealed partial class SqliteTrackingStore : ITrackingStore
     }
 
     /// <summary>Opens (creating and migrating when needed) the store at <paramref name="dbPath"/>; artifacts default to a folder beside it.</summary>
-    public static SqliteTrackingStore Open(string dbPath, string? artifactRoot = null)
+    /// <param name="busyTimeout">How long a write waits while another process holds the store's write lock (default 10 s).</param>
+    public static SqliteTrackingStore Open(string dbPath, string? artifactRoot = null, TimeSpan? busyTimeout = null)
     {
-        var db = SqliteDatabase.OpenOrCreate(dbPath);
+        var db = SqliteDatabase.OpenOrCreate(dbPath, busyTimeout);
         var root = Path.GetFullPath(artifactRoot ?? Path.Combine(Path.GetDirectoryName(db.Path)!, "artifacts"));
         return new SqliteTrackingStore(db, root);
     }
