@@ -45,8 +45,9 @@ run_python() {
 }
 
 run_ts() {
-  echo "== TypeScript: extension unit tests =="
-  (cd extension && npm ci --no-audit --no-fund --loglevel=error && npm test) || return 1
+  echo "== TypeScript: extension unit tests (plus one against the real backend) =="
+  ./mltrack --help >/dev/null || return 1   # builds out/mltrack when needed
+  (cd extension && npm ci --no-audit --no-fund --loglevel=error && MLTRACK_BACKEND="$root/out/mltrack/mltrack" npm test) || return 1
 }
 
 run_e2e() {
@@ -62,8 +63,9 @@ for suite in "${suites[@]}"; do
   esac
   if [[ "$suite" == ts ]]; then
     # node's test runner prints "# pass N" / "# fail N"
-    p=$(grep -oE '^# pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-    f=$(grep -oE '^# fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    # node's test runner ends with "ℹ pass N" / "ℹ fail N" (spec reporter) or "# pass N" (TAP)
+    p=$(grep -oE '^(ℹ|#) pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || echo 0)
+    f=$(grep -oE '^(ℹ|#) fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || echo 0)
     echo "ts: ${p:-0} passed, ${f:-0} failed"
     total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0}))
     [[ -n "$p" && "$p" != 0 ]] || { echo "no TypeScript tests ran"; rc=1; }
