@@ -7,6 +7,7 @@ import { Backend } from './backend';
 import { TrackCodeLensProvider } from './codeLens';
 import { registerCommands } from './commands';
 import { MetricHoverProvider } from './hover';
+import { registerPanels } from './panels/webviewHost';
 import { Launcher } from './launch';
 import type { InitializeParams } from './protocol';
 import { RunsTree } from './runsTree';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerCommands(context, b, tree, launcher, output);
+  registerPanels(context, b);
 }
 
 export async function deactivate(): Promise<void> {

@@ -385,6 +385,46 @@ export interface LineageGraph {
   edges: LineageEdge[];
 }
 
+/** Params of `runs/codeDiff`: two runs (ids or 6+ character prefixes); each text is cut at maxChars (default 1,000,000). */
+export interface CodeDiffParams {
+  runA: string;
+  runB: string;
+  maxChars?: number;
+}
+
+/**
+ * How two runs' code differs. `diff`: unified diff from run A's commit to run B's ("" for the same commit; null with
+ * `reason` when it cannot be computed). `uncommittedA/B`: each run's uncommitted changes (its code.diff), null if none.
+ */
+export interface CodeDiffResult {
+  commitA: string | null;
+  commitB: string | null;
+  diff: string | null;
+  uncommittedA: string | null;
+  uncommittedB: string | null;
+  truncated: boolean;
+  reason: string | null;
+}
+
+/** Params of `artifacts/read`: a slice of a run's artifact (default 1 MiB, at most 8 MiB). */
+export interface ArtifactReadParams {
+  runId: string;
+  /** Relative to the run, e.g. "logs/output.log". */
+  path: string;
+  offset?: number;
+  maxBytes?: number;
+}
+
+/** `data` is the text when the bytes are valid UTF-8 (`encoding: 'utf8'`), else base64. `truncated`: more follows. */
+export interface ArtifactContent {
+  path: string;
+  size: number;
+  offset: number;
+  data: string;
+  encoding: 'utf8' | 'base64';
+  truncated: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // notifications (server → client)
 
@@ -435,6 +475,8 @@ export interface Requests {
   'metrics/latest': { params: MetricLatestParams; result: MetricLatestResult };
   'search/query': { params: SearchQueryParams; result: SearchQueryResult };
   'lineage/graph': { params: LineageParams; result: LineageGraph };
+  'runs/codeDiff': { params: CodeDiffParams; result: CodeDiffResult };
+  'artifacts/read': { params: ArtifactReadParams; result: ArtifactContent };
 }
 
 /** Every notification the backend sends: name → params. */
@@ -466,6 +508,8 @@ export const Method = {
   metricsLatest: 'metrics/latest',
   searchQuery: 'search/query',
   lineageGraph: 'lineage/graph',
+  runsCodeDiff: 'runs/codeDiff',
+  artifactsRead: 'artifacts/read',
 } as const satisfies Record<string, RequestMethod>;
 
 export const Notification = {

@@ -1,3 +1,4 @@
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
 

@@ -1,3 +1,4 @@
+using MLTrack.Core.Artifacts;
 using System.ComponentModel;
 using System.Diagnostics;
 using MLTrack.Core.Git;

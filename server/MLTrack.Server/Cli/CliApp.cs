@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(LineageCommand.Create(output));
         root.Subcommands.Add(LineageCommand.CreateImpact(output));
         root.Subcommands.Add(RpcCommand.Create(output));
+        root.Subcommands.Add(UiCommand.Create(output));
         var config = new InvocationConfiguration
         {
             Output = output.Out,

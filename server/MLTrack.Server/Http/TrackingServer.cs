@@ -75,6 +75,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var errors = new ErrorHandling(log);
         var guard = new RequestGuard(token, checkHost: bind.IsLoopback);
         app.Use(errors.InvokeAsync);
+        options.ConfigureApp?.Invoke(app);
         app.Use(guard.InvokeAsync);
         RestRoutes.Map(app, store, options);
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+
 namespace MLTrack.Server.Http;
 
 /// <summary>How <see cref="TrackingServer"/> listens and guards itself. Defaults are the safe ones: loopback, a free port, a token.</summary>
@@ -23,4 +25,10 @@ public sealed record TrackingServerOptions
 
     /// <summary>Where warnings and internal errors go; default standard error (never standard output, which may carry JSON-RPC).</summary>
     public TextWriter? Log { get; init; }
+
+    /// <summary>
+    /// Extra routes and middleware (the browser UI, <c>/rpc</c>): called after error handling is installed and before
+    /// the token/Host guard, so what it adds may answer requests the guard would refuse (it then guards them itself).
+    /// </summary>
+    public Action<WebApplication>? ConfigureApp { get; init; }
 }

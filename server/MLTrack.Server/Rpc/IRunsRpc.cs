@@ -37,6 +37,10 @@ public partial interface IRunsRpc
     [JsonRpcMethod(RpcMethods.RunsSetTag, UseSingleObjectParameterDeserialization = true)]
     Task SetTagAsync(SetTagParams request, CancellationToken cancellationToken);
 
+    /// <summary>How two runs' code differs: the diff between their commits and each run's uncommitted changes (code.diff).</summary>
+    [JsonRpcMethod(RpcMethods.RunsCodeDiff, UseSingleObjectParameterDeserialization = true)]
+    Task<CodeDiffResult> CodeDiffAsync(CodeDiffParams request, CancellationToken cancellationToken);
+
     /// <summary>Removes a tag.</summary>
     [JsonRpcMethod(RpcMethods.RunsDeleteTag, UseSingleObjectParameterDeserialization = true)]
     Task DeleteTagAsync(DeleteTagParams request, CancellationToken cancellationToken);

@@ -46,6 +46,7 @@ public sealed class RpcConnection : IAsyncDisposable
         rpc.AddLocalRpcTarget<IMetricsRpc>(new MetricsRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<ISearchRpc>(new SearchRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<ILineageRpc>(new LineageRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<IArtifactsRpc>(new ArtifactsRpc(session), targetOptions);
         rpc.StartListening();
         return new RpcConnection(rpc, session, notifier);
     }

@@ -19,6 +19,8 @@ public static class RpcMethods
     public const string MetricsLatest = "metrics/latest";
     public const string SearchQuery = "search/query";
     public const string LineageGraph = "lineage/graph";
+    public const string RunsCodeDiff = "runs/codeDiff";
+    public const string ArtifactsRead = "artifacts/read";
 
     // Notifications, server → client.
     public const string RunsChanged = "runs/changed";

@@ -1,3 +1,5 @@
+using MLTrack.Core.Artifacts;
+using MLTrack.Core.Git;
 using MLTrack.Core.Storage;
 using MLTrack.Server.Rpc.Dto;
 
@@ -24,6 +26,42 @@ public sealed class RunsRpc(RpcSession session) : IRunsRpc
         var names = DtoMapper.ExperimentNames(store);
         var rows = page.Runs.Select(r => DtoMapper.ToRow(r, names.GetValueOrDefault(r.ExperimentId, r.ExperimentId))).ToList();
         return Task.FromResult(new RunsListResult(rows, page.NextPageToken));
+    }
+
+    public const string CodeDiffArtifact = "code.diff";
+
+    public Task<CodeDiffResult> CodeDiffAsync(CodeDiffParams request, CancellationToken cancellationToken)
+    {
+        var store = session.Store;
+        var a = store.GetRun(Resolve(request?.RunA));
+        var b = store.GetRun(Resolve(request?.RunB));
+        var maxChars = request!.MaxChars ?? 1_000_000;
+        if (maxChars < 1) throw RpcException.InvalidParams($"'maxChars' must be at least 1, got {maxChars}.");
+        string? diff = null, reason = null;
+        bool truncated = false;
+        if (a.Git.Commit is null || b.Git.Commit is null)
+            reason = "A run has no git commit recorded (it was not launched inside a git repository).";
+        else if (a.Git.Commit == b.Git.Commit)
+            diff = "";
+        else
+            (diff, truncated, reason) = CommitDiff.Between(a.Cwd ?? b.Cwd ?? Environment.CurrentDirectory, a.Git.Commit, b.Git.Commit, maxChars);
+        var (uncommittedA, cutA) = Uncommitted(store, a.RunId, maxChars);
+        var (uncommittedB, cutB) = Uncommitted(store, b.RunId, maxChars);
+        return Task.FromResult(new CodeDiffResult(a.Git.Commit, b.Git.Commit, diff, uncommittedA, uncommittedB, truncated || cutA || cutB, reason));
+    }
+
+    private static (string? Text, bool Truncated) Uncommitted(ITrackingStore store, string runId, int maxChars)
+    {
+        if (!store.ListArtifacts(runId).Any(x => x.Path == CodeDiffArtifact)) return (null, false);
+        try
+        {
+            var slice = new RunArtifacts(store, runId).Read(CodeDiffArtifact, 0, maxChars);
+            return (System.Text.Encoding.UTF8.GetString(slice.Data), slice.Truncated);
+        }
+        catch (FileNotFoundException)
+        {
+            return (null, false);
+        }
     }
 
     public Task<RunDetail> GetAsync(RunIdParams request, CancellationToken cancellationToken)

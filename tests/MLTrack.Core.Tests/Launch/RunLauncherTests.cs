@@ -1,3 +1,4 @@
+using MLTrack.Core.Artifacts;
 using System.Collections.Concurrent;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Runs;

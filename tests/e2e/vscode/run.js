@@ -32,6 +32,12 @@ async function main() {
   watchdog.unref();
 
   const suite = selfTest ? require('./selftest-tiny') : require('./scenarios-mltrack');
+  if (!selfTest) {
+    // the panels' scenarios (issue 5) run before the one that opens a second window
+    const panels = require('./scenarios-panels').scenarios;
+    const at = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
+    suite.scenarios.splice(at < 0 ? suite.scenarios.length : at, 0, ...panels);
+  }
   const ctx = { runDir, argv, arg, servers: [], pages: [], state: {} };
   let results = [];
   let setupError = null;

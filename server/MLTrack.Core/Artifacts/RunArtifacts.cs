@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
-using MLTrack.Core.Artifacts;
 using MLTrack.Core.Storage;
 
-namespace MLTrack.Core.Launch;
+namespace MLTrack.Core.Artifacts;
 
 /// <summary>
 /// A run's artifact folder on the local disk, <c>&lt;store.ArtifactRoot&gt;/&lt;run_id&gt;/</c>: writes or copies files
@@ -52,6 +51,24 @@ public sealed class RunArtifacts(ITrackingStore store, string runId)
         var info = new ArtifactInfo(Normalize(relativePath), size, hash);
         store.RecordArtifact(RunId, info);
         return info;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="maxBytes"/> bytes of an artifact from <paramref name="offset"/>, for previews and log views.
+    /// Throws <see cref="FileNotFoundException"/> when the artifact has no file.
+    /// </summary>
+    public ArtifactSlice Read(string relativePath, long offset, int maxBytes)
+    {
+        if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, "Offset must not be negative.");
+        if (maxBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "maxBytes must be at least 1.");
+        var full = GetLocalPath(relativePath);
+        if (!File.Exists(full)) throw new FileNotFoundException($"Run '{RunId}' has no artifact '{relativePath}'.", relativePath);
+        using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        long size = stream.Length;
+        stream.Position = Math.Min(offset, size);
+        var buffer = new byte[(int)Math.Min(maxBytes, size - stream.Position)];
+        int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return new ArtifactSlice(Normalize(relativePath), size, stream.Position - read, buffer.AsSpan(0, read).ToArray(), stream.Position < size);
     }
 
     /// <summary>The local file behind an artifact path (nothing is created).</summary>

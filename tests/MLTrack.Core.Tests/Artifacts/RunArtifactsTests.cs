@@ -1,9 +1,10 @@
+using MLTrack.Core.Artifacts;
 using System.Security.Cryptography;
 using System.Text;
-using MLTrack.Core.Launch;
+using MLTrack.Core.Tests.Launch;
 using MLTrack.Core.Runs;
 
-namespace MLTrack.Core.Tests.Launch;
+namespace MLTrack.Core.Tests.Artifacts;
 
 public sealed class RunArtifactsTests : IDisposable
 {

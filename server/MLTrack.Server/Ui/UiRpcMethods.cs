@@ -1,0 +1,35 @@
+using MLTrack.Server.Rpc;
+
+namespace MLTrack.Server.Ui;
+
+/// <summary>
+/// The RPC methods a panel may call, from a browser (<c>POST /rpc</c>) as from a VS Code webview (the extension's
+/// bridge keeps the same list in <c>extension/src/panels/webviewHost.ts</c>): every read method plus the few writes
+/// the panels offer. initialize/shutdown, delete/restore stay out of reach of page content.
+/// </summary>
+public static class UiRpcMethods
+{
+    public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
+    {
+        RpcMethods.ExperimentsList,
+        RpcMethods.RunsList,
+        RpcMethods.RunsGet,
+        RpcMethods.MetricsHistory,
+        RpcMethods.MetricsKeys,
+        RpcMethods.MetricsLatest,
+        RpcMethods.SearchQuery,
+        RpcMethods.LineageGraph,
+        RpcMethods.RunsCodeDiff,
+        RpcMethods.ArtifactsRead,
+        RpcMethods.RunsSetTag,
+        RpcMethods.RunsDeleteTag,
+        RpcMethods.RunsStop,
+        RpcMethods.RunsLaunch,
+    };
+
+    /// <summary>The panels served at <c>/ui/&lt;panel&gt;</c> (and opened by the extension).</summary>
+    public static readonly IReadOnlySet<string> Panels = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "runs", "charts", "compare", "run", "lineage", "search",
+    };
+}

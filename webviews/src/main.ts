@@ -1,0 +1,51 @@
+// Entry point of the one webview bundle. The host page (VS Code webview or `mltrack ui`) is:
+//   <body data-panel="runs|charts|compare|run|lineage|search" data-args='<json>' [data-token data-rpc]>
+//     <div id="app"></div> + main.css + main.js (nonce'd)
+// main reads the panel name and args and mounts that panel into #app.
+import 'uplot/dist/uPlot.min.css';
+import './theme.css';
+import * as runs from './panels/runs/index';
+import * as charts from './panels/charts/index';
+import * as compare from './panels/compare/index';
+import * as run from './panels/run/index';
+import * as lineage from './panels/lineage/index';
+import * as search from './panels/search/index';
+
+export interface PanelModule {
+  mount(root: HTMLElement, args: any): void;
+}
+
+const panels: Record<string, PanelModule> = { runs, charts, compare, run, lineage, search };
+
+function parseArgs(raw: string | undefined): any {
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return {};
+  }
+}
+
+function start(): void {
+  const body = document.body;
+  // Browser fallback: /ui/<panel>?args=<json> when the host did not fill the data attributes.
+  const q = new URLSearchParams(location.search);
+  const name = body.dataset.panel || q.get('panel') || location.pathname.split('/').filter(Boolean).pop() || 'runs';
+  const args = parseArgs(body.dataset.args ?? q.get('args') ?? undefined);
+  const root = document.getElementById('app') ?? body.appendChild(document.createElement('div'));
+  root.id = 'app';
+  const panel = panels[name];
+  if (!panel) {
+    root.textContent = `Unknown panel "${name}".`;
+    return;
+  }
+  try {
+    panel.mount(root, args);
+  } catch (e) {
+    console.error(e);
+    root.textContent = `The ${name} panel failed to start: ${(e as Error).message ?? e}`;
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

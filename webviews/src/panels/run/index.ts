@@ -1,0 +1,766 @@
+// The run page: overview, params, tags (editable), metric charts, system metrics, live logs (virtualized, searchable),
+// artifacts, inputs/outputs, and the Re-run / Stop / Compare / Lineage / Deploy buttons.
+import './run.css';
+import type { RunDetail, RunFile, RunRow } from '../../../../extension/src/protocol';
+import { ErrorCode } from '../../../../extension/src/protocol';
+import { inVsCode, onNotification, onReconnect, postCommand, rpc, RpcError } from '../../transport';
+import { loadState, saveState } from '../../state';
+import { runColor } from '../../colors';
+import { openCompare, openLineage, openRun } from '../../nav';
+import { clear, debounce, formatDuration, formatTime, formatValue, h, message, render, shortId, statusBadge } from '../../dom';
+import { mountChartGrid } from '../charts/grid';
+import {
+  artifactKind,
+  formatBytes,
+  isSystemTag,
+  LogBuffer,
+  runDuration,
+  splitFiles,
+  splitMatches,
+  splitMetrics,
+  tagKeyError,
+  visibleRange,
+} from './logic';
+
+type Tab = 'overview' | 'metrics' | 'system' | 'logs' | 'artifacts' | 'files';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'system', label: 'System' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'artifacts', label: 'Artifacts' },
+  { id: 'files', label: 'Inputs / outputs' },
+];
+
+interface RunPageState {
+  tab: Tab;
+  logQuery: string;
+  logOnlyMatches: boolean;
+  logFollow: boolean;
+}
+
+const LOG_ROW_H = 18;
+const LOG_ARTIFACT = 'logs/output.log';
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof RpcError && (e.code === ErrorCode.ResourceDoesNotExist || (e.data as any)?.errorCode === 'RESOURCE_DOES_NOT_EXIST');
+}
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function mount(root: HTMLElement, args: any): void {
+  let runId: string = typeof args?.runId === 'string' ? args.runId : '';
+  const st: RunPageState = { tab: 'overview', logQuery: '', logOnlyMatches: false, logFollow: true, ...(loadState<RunPageState>() ?? {}) };
+  if (!TABS.some((t) => t.id === st.tab)) st.tab = 'overview';
+  const save = () => saveState(st);
+
+  root.classList.add('rp-root');
+  const header = h('div', { class: 'mt-toolbar rp-header' });
+  const banner = h('div', { class: 'rp-banners' });
+  const tabBar = h('div', { class: 'rp-tabs', role: 'tablist' });
+  const content = h('div', { class: 'rp-content' });
+  const panes = new Map<Tab, HTMLElement>(TABS.map((t) => [t.id, h('div', { class: `rp-pane rp-pane-${t.id}`, role: 'tabpanel', 'data-tab': t.id })]));
+  for (const p of panes.values()) content.appendChild(p);
+  render(root, header, banner, tabBar, content);
+
+  if (!runId) {
+    render(content, message('No run given.', 'error'));
+    return;
+  }
+
+  let run: RunDetail | null = null;
+  let deleted = false;
+  let editingTag = false;
+  let tagError = '';
+  /** What the user typed in the new-tag row: kept across redraws (live updates re-render the overview). */
+  const draft = { key: '', value: '' };
+  const grids = new Map<Tab, { grid: ReturnType<typeof mountChartGrid>; keys: string }>();
+  const log = new LogBuffer();
+
+  // ---------------------------------------------------------------------------------------------------------------
+  async function load(): Promise<void> {
+    if (!run) render(panes.get('overview')!, message('Loading the run…', 'loading'));
+    try {
+      const r = await rpc('runs/get', { runId });
+      run = r;
+      runId = r.runId; // a prefix in the args becomes the full id
+      deleted = r.lifecycleStage === 'deleted';
+    } catch (e) {
+      if (isNotFound(e)) deleted = true;
+      else {
+        render(banner, h('div', { class: 'mt-message mt-error rp-banner', role: 'alert' }, `Could not load the run: ${errText(e)}`));
+        return;
+      }
+    }
+    drawAll();
+  }
+  const reload = debounce(() => void load(), 300);
+
+  function drawAll(): void {
+    drawBanner();
+    drawHeader();
+    drawTabs();
+    if (!run) return;
+    if (!editingTag) drawOverview(); // an open tag editor is not clobbered: the next redraw shows the update
+    drawCharts('metrics');
+    drawCharts('system');
+    drawArtifacts();
+    drawFiles();
+    drawLogsChrome();
+    showTab(st.tab);
+  }
+
+  function drawBanner(): void {
+    if (!deleted) return clear(banner);
+    render(
+      banner,
+      h(
+        'div',
+        { class: 'mt-message mt-error rp-banner rp-deleted', role: 'alert' },
+        'This run was deleted.',
+        run && run.lifecycleStage === 'deleted'
+          ? h('button', { class: 'mt-secondary rp-restore', onclick: () => void rpc('runs/restore', { runId }).then(() => load(), (e) => alert(errText(e))) }, 'Restore')
+          : run
+            ? ' What is shown below is what it held.'
+            : null,
+      ),
+    );
+  }
+
+  function drawHeader(): void {
+    if (!run) {
+      render(header, h('b', null, `Run ${shortId(runId)}`));
+      return;
+    }
+    const r = run;
+    const running = r.status === 'RUNNING';
+    render(
+      header,
+      h('span', { class: 'mt-swatch', style: { background: runColor(r.runId) } }),
+      h('h1', { class: 'rp-title' }, r.name ?? shortId(r.runId)),
+      statusBadge(r.status),
+      h('span', { class: 'mt-muted rp-id', title: r.runId }, shortId(r.runId)),
+      h('span', { class: 'mt-muted' }, r.experimentName),
+      h('span', { class: 'mt-spacer' }),
+      h(
+        'button',
+        {
+          class: 'rp-rerun',
+          disabled: !inVsCode() || deleted,
+          title: inVsCode() ? 'Run the same command again as a new tracked run' : 'Re-run is available in VS Code',
+          onclick: () => postCommand('mltrack.rerun', [r.runId]),
+        },
+        'Re-run',
+      ),
+      running && r.launchedHere
+        ? h('button', { class: 'mt-secondary rp-stop', onclick: () => void rpc('runs/stop', { runId: r.runId }).then(() => load(), (e) => alert(errText(e))) }, 'Stop')
+        : null,
+      h('button', { class: 'mt-secondary rp-compare', onclick: (e: Event) => void compareMenu(e.currentTarget as HTMLElement) }, 'Compare…'),
+      h('button', { class: 'mt-secondary rp-lineage', onclick: () => openLineage({ runId: r.runId }) }, 'Lineage'),
+      h('button', { class: 'mt-secondary rp-deploy', disabled: true, title: 'Deploy arrives with deployments' }, 'Deploy'),
+    );
+  }
+
+  function drawTabs(): void {
+    const counts: Partial<Record<Tab, number>> = {};
+    if (run) {
+      const { user, system } = splitMetrics(run.metrics ?? []);
+      counts.metrics = user.length;
+      counts.system = system.length;
+      counts.artifacts = (run.artifacts ?? []).length;
+      counts.files = (run.files ?? []).length;
+    }
+    counts.logs = log.lines.length || undefined;
+    render(
+      tabBar,
+      TABS.map((t) =>
+        h(
+          'button',
+          {
+            class: `rp-tab${t.id === st.tab ? ' rp-tab-active' : ''}`,
+            role: 'tab',
+            'aria-selected': String(t.id === st.tab),
+            'data-tab': t.id,
+            onclick: () => showTab(t.id),
+          },
+          t.label,
+          counts[t.id] !== undefined ? h('span', { class: 'rp-count' }, String(counts[t.id])) : null,
+        ),
+      ),
+    );
+  }
+
+  function showTab(tab: Tab): void {
+    if (st.tab !== tab) {
+      st.tab = tab;
+      save();
+    }
+    for (const [id, pane] of panes) pane.hidden = id !== tab;
+    for (const b of tabBar.querySelectorAll<HTMLElement>('.rp-tab')) {
+      const on = b.dataset.tab === tab;
+      b.classList.toggle('rp-tab-active', on);
+      b.setAttribute('aria-selected', String(on));
+    }
+    if (tab === 'metrics' || tab === 'system') ensureGrid(tab);
+    if (tab === 'logs') drawLogRows();
+  }
+
+  // ---- overview: attributes, params, tags, metric summaries ------------------------------------------------------
+  let durationEl: HTMLElement | null = null;
+  function drawOverview(): void {
+    const r = run!;
+    const pane = panes.get('overview')!;
+    const active = document.activeElement;
+    const refocus = active instanceof HTMLInputElement && pane.contains(active) ? (['rp-new-tag-key', 'rp-new-tag-value'].find((c) => active.classList.contains(c)) ?? null) : null;
+    const caret = refocus ? (active as HTMLInputElement).selectionStart : null;
+    // re-rendering closes any inline tag editor
+    editingTag = false;
+    const git = r.git ?? { commit: null, branch: null, remote: null, dirty: null };
+    durationEl = h('span', { class: 'rp-duration' }, formatDuration(runDuration(r, Date.now())));
+    const attrs: [string, Node | string | null][] = [
+      ['Status', h('span', null, statusBadge(r.status), r.exitCode !== null && r.exitCode !== undefined ? h('span', { class: 'mt-muted' }, ` exit code ${r.exitCode}`) : null)],
+      ['Run id', h('code', null, r.runId)],
+      ['Experiment', r.experimentName],
+      ['Started', formatTime(r.startTime)],
+      ['Ended', r.endTime ? formatTime(r.endTime) : r.status === 'RUNNING' ? h('span', { class: 'mt-muted' }, 'running') : ''],
+      ['Duration', durationEl],
+      ['Command', r.command ? h('code', { class: 'rp-command' }, r.command) : null],
+      ['Working folder', r.cwd ? h('code', null, r.cwd) : null],
+      ['Source file', r.sourceFile ? h('code', null, r.sourceFile) : null],
+      [
+        'Git',
+        git.commit
+          ? h(
+              'span',
+              null,
+              h('code', { title: git.commit }, git.commit.slice(0, 12)),
+              git.branch ? ` on ${git.branch}` : ' (detached)',
+              git.dirty ? h('span', { class: 'rp-dirty', title: 'uncommitted changes, saved as the code.diff artifact' }, ' + uncommitted changes') : null,
+              git.remote ? h('span', { class: 'mt-muted' }, ` — ${git.remote}`) : null,
+            )
+          : h('span', { class: 'mt-muted' }, 'not in a git repository'),
+      ],
+      ['User', r.user],
+      ['Host', r.host],
+      ['Parent run', r.parentRunId ? h('a', { href: '#', onclick: (e: Event) => (e.preventDefault(), openRun(r.parentRunId!)) }, shortId(r.parentRunId)) : null],
+      ['Artifacts at', r.artifactUri ? h('code', null, r.artifactUri) : null],
+    ];
+    const dl = h(
+      'dl',
+      { class: 'rp-attrs' },
+      attrs.filter(([, v]) => v !== null && v !== '').map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+    );
+
+    const params = Object.entries(r.params ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const paramsTable = params.length
+      ? h(
+          'table',
+          { class: 'rp-table rp-params' },
+          h('thead', null, h('tr', null, h('th', null, 'Param'), h('th', null, 'Value'))),
+          h('tbody', null, params.map(([k, v]) => h('tr', { 'data-key': k }, h('th', null, k), h('td', null, h('code', null, v))))),
+        )
+      : h('div', { class: 'mt-muted' }, 'No params logged.');
+
+    const { user } = splitMetrics(r.metrics ?? []);
+    const metricsTable = user.length
+      ? h(
+          'table',
+          { class: 'rp-table rp-metric-summary' },
+          h('thead', null, h('tr', null, ['Metric', 'Latest', 'Step', 'Min', 'Max', 'Points'].map((x) => h('th', null, x)))),
+          h(
+            'tbody',
+            null,
+            user.map((m) =>
+              h(
+                'tr',
+                null,
+                h('th', null, m.key, ' ', h('span', { class: 'mt-muted', title: m.lowerIsBetter ? 'lower is better' : 'higher is better' }, m.lowerIsBetter ? '↓' : '↑')),
+                h('td', { class: 'rp-num' }, formatValue(m.latest)),
+                h('td', { class: 'rp-num' }, String(m.latestStep)),
+                h('td', { class: 'rp-num' }, formatValue(m.min)),
+                h('td', { class: 'rp-num' }, formatValue(m.max)),
+                h('td', { class: 'rp-num' }, m.count.toLocaleString()),
+              ),
+            ),
+          ),
+        )
+      : h('div', { class: 'mt-muted' }, 'No metrics logged.');
+
+    render(
+      pane,
+      h('section', { class: 'rp-section' }, h('h2', null, 'Overview'), dl),
+      h('section', { class: 'rp-section', 'data-section': 'params' }, h('h2', null, `Params (${params.length})`), paramsTable),
+      h('section', { class: 'rp-section', 'data-section': 'tags' }, h('h2', null, 'Tags'), tagsView()),
+      h('section', { class: 'rp-section' }, h('h2', null, 'Metrics'), metricsTable),
+    );
+    if (refocus) {
+      const el = pane.querySelector<HTMLInputElement>(`.${refocus}`);
+      el?.focus();
+      if (el && caret !== null) el.setSelectionRange(caret, caret);
+    }
+  }
+
+  function tagsView(): HTMLElement {
+    const r = run!;
+    const tags = Object.entries(r.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const userTags = tags.filter(([k]) => !isSystemTag(k));
+    const systemTags = tags.filter(([k]) => isSystemTag(k));
+    const wrap = h('div', { class: 'rp-tags' });
+    const errorEl = h('div', { class: 'mt-error-box rp-tag-error', role: 'alert', hidden: !tagError }, tagError);
+
+    const setTag = async (key: string, value: string): Promise<boolean> => {
+      try {
+        await rpc('runs/setTag', { runId: r.runId, key, value });
+        if (run) run.tags = { ...run.tags, [key]: value };
+        tagError = '';
+        return true;
+      } catch (e) {
+        tagError = `Could not set the tag: ${errText(e)}`;
+        return false;
+      }
+    };
+
+    const rows = userTags.map(([k, v]) => {
+      const valueCell = h('td', { class: 'rp-tag-value' }, h('code', null, v));
+      const startEdit = () => {
+        if (deleted) return;
+        editingTag = true;
+        const input = h('input', { type: 'text', class: 'rp-tag-input', value: v, 'aria-label': `Value of tag ${k}` });
+        const commit = async () => {
+          const ok = await setTag(k, input.value);
+          drawOverview();
+          if (ok) panes.get('overview')!.querySelector<HTMLElement>(`tr.rp-tag[data-key="${CSS.escape(k)}"] .rp-tag-edit`)?.focus();
+        };
+        input.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter') void commit();
+          else if (e.key === 'Escape') drawOverview();
+        });
+        render(
+          valueCell,
+          input,
+          h('button', { class: 'rp-tag-save', onclick: () => void commit() }, 'Save'),
+          h('button', { class: 'mt-secondary', onclick: () => drawOverview() }, 'Cancel'),
+        );
+        input.focus();
+        input.select();
+      };
+      return h(
+        'tr',
+        { 'data-key': k, class: 'rp-tag' },
+        h('th', null, k),
+        valueCell,
+        h(
+          'td',
+          { class: 'rp-tag-actions' },
+          h('button', { class: 'mt-icon rp-tag-edit', title: `Edit tag ${k}`, disabled: deleted, onclick: startEdit }, '✎'),
+          h(
+            'button',
+            {
+              class: 'mt-icon rp-tag-delete',
+              title: `Delete tag ${k}`,
+              disabled: deleted,
+              onclick: async () => {
+                try {
+                  await rpc('runs/deleteTag', { runId: r.runId, key: k });
+                  if (run) {
+                    const t = { ...run.tags };
+                    delete t[k];
+                    run.tags = t;
+                  }
+                  tagError = '';
+                } catch (e) {
+                  tagError = `Could not delete the tag: ${errText(e)}`;
+                }
+                drawOverview();
+              },
+            },
+            '×',
+          ),
+        ),
+      );
+    });
+
+    const keyIn = h('input', { type: 'text', class: 'rp-new-tag-key', placeholder: 'key', 'aria-label': 'New tag key', disabled: deleted, value: draft.key });
+    const valIn = h('input', { type: 'text', class: 'rp-new-tag-value', placeholder: 'value', 'aria-label': 'New tag value', disabled: deleted, value: draft.value });
+    keyIn.addEventListener('input', () => (draft.key = keyIn.value));
+    valIn.addEventListener('input', () => (draft.value = valIn.value));
+    const add = async () => {
+      const err = tagKeyError(keyIn.value);
+      if (err) {
+        tagError = err;
+        errorEl.textContent = err;
+        errorEl.hidden = false;
+        keyIn.classList.add('mt-invalid');
+        return;
+      }
+      if (await setTag(keyIn.value.trim(), valIn.value)) draft.key = draft.value = '';
+      drawOverview();
+      panes.get('overview')!.querySelector<HTMLInputElement>('.rp-new-tag-key')?.focus();
+    };
+    for (const inp of [keyIn, valIn]) inp.addEventListener('keydown', (e) => e.key === 'Enter' && void add());
+    const addRow = h(
+      'tr',
+      { class: 'rp-tag-add' },
+      h('th', null, keyIn),
+      h('td', null, valIn),
+      h('td', null, h('button', { class: 'rp-add-tag', disabled: deleted, onclick: () => void add() }, 'Add')),
+    );
+
+    wrap.append(
+      h(
+        'table',
+        { class: 'rp-table rp-tags-table' },
+        h('thead', null, h('tr', null, h('th', null, 'Tag'), h('th', null, 'Value'), h('th', null, ''))),
+        h('tbody', null, rows, addRow),
+      ),
+      errorEl,
+    );
+    if (systemTags.length)
+      wrap.append(
+        h(
+          'details',
+          { class: 'rp-system-tags' },
+          h('summary', null, `System tags (${systemTags.length})`),
+          h('table', { class: 'rp-table' }, h('tbody', null, systemTags.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, h('code', null, v)))))),
+        ),
+      );
+    return wrap;
+  }
+
+  // ---- charts --------------------------------------------------------------------------------------------------
+  function keysFor(tab: 'metrics' | 'system'): string[] {
+    const { user, system } = splitMetrics(run?.metrics ?? []);
+    return (tab === 'metrics' ? user : system).map((m) => m.key);
+  }
+
+  function drawCharts(tab: 'metrics' | 'system'): void {
+    const pane = panes.get(tab)!;
+    const keys = keysFor(tab);
+    const g = grids.get(tab);
+    if (!keys.length) {
+      if (g) (g.grid.destroy(), grids.delete(tab));
+      render(pane, message(tab === 'metrics' ? 'No metrics logged.' : 'No system metrics (system/* keys) recorded for this run.', 'info'));
+      return;
+    }
+    if (g && g.keys !== keys.join('\n')) {
+      g.grid.setKeys(keys);
+      g.keys = keys.join('\n');
+    }
+    if (!g && !pane.hidden) ensureGrid(tab);
+  }
+
+  function ensureGrid(tab: 'metrics' | 'system'): void {
+    if (!run || grids.has(tab)) return;
+    const keys = keysFor(tab);
+    if (!keys.length) return;
+    const pane = panes.get(tab)!;
+    clear(pane);
+    const el = h('div', { class: 'rp-charts' });
+    pane.appendChild(el);
+    try {
+      grids.set(tab, { grid: mountChartGrid(el, { runIds: [run.runId], keys, scope: `run-${tab}` }), keys: keys.join('\n') });
+    } catch (e) {
+      render(pane, message(`Charts unavailable: ${errText(e)}`, 'error'));
+    }
+  }
+
+  // ---- logs ----------------------------------------------------------------------------------------------------
+  const logSearch = h('input', { type: 'search', class: 'rp-log-search', placeholder: 'Search the output', value: st.logQuery, 'aria-label': 'Search the output' });
+  const logCount = h('span', { class: 'mt-muted rp-log-count' });
+  const logViewport = h('div', { class: 'rp-log-viewport', tabindex: '0' });
+  const logSpacer = h('div', { class: 'rp-log-spacer' });
+  const logRows = h('div', { class: 'rp-log-rows' });
+  const logNote = h('div', { class: 'rp-log-note mt-muted' });
+  logViewport.append(logSpacer, logRows);
+  let matches: number[] = [];
+  let currentMatch = -1;
+  let logFrame = 0;
+
+  function drawLogsChrome(): void {
+    const pane = panes.get('logs')!;
+    if (pane.firstChild) {
+      updateLogNote();
+      return;
+    }
+    const only = h('input', { type: 'checkbox', checked: st.logOnlyMatches, class: 'rp-log-only' });
+    only.addEventListener('change', () => {
+      st.logOnlyMatches = only.checked;
+      save();
+      recomputeMatches();
+    });
+    const follow = h('input', { type: 'checkbox', checked: st.logFollow, class: 'rp-log-follow' });
+    follow.addEventListener('change', () => {
+      st.logFollow = follow.checked;
+      save();
+      if (st.logFollow) scrollLogToEnd();
+    });
+    logSearch.addEventListener(
+      'input',
+      debounce(() => {
+        st.logQuery = logSearch.value;
+        save();
+        recomputeMatches();
+      }, 150),
+    );
+    logSearch.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') jumpMatch(e.shiftKey ? -1 : 1);
+    });
+    logViewport.addEventListener('scroll', () => scheduleLogDraw());
+    render(
+      pane,
+      h(
+        'div',
+        { class: 'mt-toolbar rp-log-toolbar' },
+        logSearch,
+        h('button', { class: 'mt-icon', title: 'Previous match (Shift+Enter)', onclick: () => jumpMatch(-1) }, '↑'),
+        h('button', { class: 'mt-icon', title: 'Next match (Enter)', onclick: () => jumpMatch(1) }, '↓'),
+        logCount,
+        h('label', null, only, 'Only matching lines'),
+        h('label', null, follow, 'Follow'),
+      ),
+      logNote,
+      logViewport,
+    );
+    updateLogNote();
+    recomputeMatches();
+  }
+
+  function updateLogNote(): void {
+    const hasLogArtifact = (run?.artifacts ?? []).some((a) => a.path === LOG_ARTIFACT);
+    const parts: string[] = [];
+    if (!log.lines.length)
+      parts.push(
+        run?.status === 'RUNNING' && run.launchedHere
+          ? 'Waiting for output…'
+          : 'Output shown here arrives live while a run launched by this backend is running.',
+      );
+    if (hasLogArtifact)
+      parts.push(`The complete output is saved as the ${LOG_ARTIFACT} artifact; showing it here needs a backend method that returns an artifact’s contents (not available yet).`);
+    if (log.dropped) parts.push(`${log.dropped.toLocaleString()} older lines dropped.`);
+    logNote.textContent = parts.join(' ');
+    logNote.hidden = parts.length === 0;
+  }
+
+  function recomputeMatches(): void {
+    const q = st.logQuery;
+    matches = q ? log.search(q) : [];
+    currentMatch = Math.min(currentMatch, matches.length - 1);
+    logCount.textContent = q ? `${matches.length.toLocaleString()} match${matches.length === 1 ? '' : 'es'}` : `${log.lines.length.toLocaleString()} lines`;
+    drawLogRows();
+  }
+
+  /** The line indices shown: every line, or only the matching ones. */
+  const shownLines = (): number[] | null => (st.logOnlyMatches && st.logQuery ? matches : null);
+
+  function scheduleLogDraw(): void {
+    if (logFrame) return;
+    logFrame = requestAnimationFrame(() => {
+      logFrame = 0;
+      drawLogRows();
+    });
+  }
+
+  function drawLogRows(): void {
+    if (panes.get('logs')!.hidden) return;
+    const shown = shownLines();
+    const count = shown ? shown.length : log.lines.length;
+    logSpacer.style.height = `${count * LOG_ROW_H}px`;
+    const [first, last] = visibleRange(logViewport.scrollTop, logViewport.clientHeight || 400, LOG_ROW_H, count);
+    const q = st.logQuery;
+    const cur = currentMatch >= 0 ? matches[currentMatch] : -1;
+    const rows: HTMLElement[] = [];
+    for (let i = first; i < last; i++) {
+      const li = shown ? shown[i]! : i;
+      const line = log.lines[li]!;
+      rows.push(
+        h(
+          'div',
+          {
+            class: `rp-log-line rp-${line.stream}${li === cur ? ' rp-log-current' : ''}`,
+            style: { top: `${i * LOG_ROW_H}px` },
+            'data-line': String(li + 1),
+          },
+          h('span', { class: 'rp-log-no' }, String(li + 1 + log.dropped)),
+          splitMatches(line.text, q).map((s) => (s.match ? h('mark', null, s.text) : s.text)),
+        ),
+      );
+    }
+    render(logRows, rows);
+  }
+
+  function scrollLogToEnd(): void {
+    logViewport.scrollTop = logViewport.scrollHeight;
+    scheduleLogDraw();
+  }
+
+  function jumpMatch(delta: number): void {
+    if (!matches.length) return;
+    currentMatch = (currentMatch + delta + matches.length) % matches.length;
+    const li = matches[currentMatch]!;
+    const shown = shownLines();
+    const row = shown ? currentMatch : li;
+    st.logFollow = false;
+    const f = panes.get('logs')!.querySelector<HTMLInputElement>('.rp-log-follow');
+    if (f) f.checked = false;
+    logViewport.scrollTop = Math.max(0, row * LOG_ROW_H - logViewport.clientHeight / 2);
+    logCount.textContent = `${currentMatch + 1} of ${matches.length.toLocaleString()}`;
+    drawLogRows();
+  }
+
+  const onLogLines = debounce(() => {
+    recomputeMatches();
+    updateLogNote();
+    if (st.logFollow) scrollLogToEnd();
+    const badge = tabBar.querySelector('[data-tab="logs"] .rp-count');
+    if (badge) badge.textContent = String(log.lines.length);
+    else drawTabs();
+  }, 50);
+
+  // ---- artifacts, inputs/outputs --------------------------------------------------------------------------------
+  function drawArtifacts(): void {
+    const r = run!;
+    const pane = panes.get('artifacts')!;
+    const arts = [...(r.artifacts ?? [])].sort((a, b) => a.path.localeCompare(b.path));
+    if (!arts.length) return render(pane, message('No artifacts.', 'info'));
+    const total = arts.reduce((s, a) => s + a.size, 0);
+    render(
+      pane,
+      h('div', { class: 'mt-muted rp-pad' }, `${arts.length} artifacts, ${formatBytes(total)}. Previews of text, images and CSV need a backend method that returns an artifact’s contents (not available yet).`),
+      h(
+        'table',
+        { class: 'rp-table rp-artifacts' },
+        h('thead', null, h('tr', null, h('th', null, 'Path'), h('th', null, 'Kind'), h('th', { class: 'rp-num' }, 'Size'), h('th', null, 'sha256'), h('th', null, ''))),
+        h(
+          'tbody',
+          null,
+          arts.map((a) =>
+            h(
+              'tr',
+              { 'data-path': a.path },
+              h('td', null, h('code', null, a.path)),
+              h('td', { class: 'mt-muted' }, artifactKind(a.path)),
+              h('td', { class: 'rp-num', title: `${a.size.toLocaleString()} bytes` }, formatBytes(a.size)),
+              h('td', null, h('code', { class: 'mt-muted', title: a.sha256 }, a.sha256.slice(0, 12))),
+              h(
+                'td',
+                null,
+                inVsCode()
+                  ? h('button', { class: 'mt-secondary rp-open-artifact', onclick: () => postCommand('mltrack.openArtifact', [r.runId, a.path]) }, 'Open in editor')
+                  : null,
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function filesTable(title: string, files: RunFile[]): HTMLElement {
+    return h(
+      'section',
+      { class: 'rp-section' },
+      h('h2', null, `${title} (${files.length})`),
+      files.length
+        ? h(
+            'table',
+            { class: 'rp-table rp-files' },
+            h('thead', null, h('tr', null, h('th', null, 'Path'), h('th', { class: 'rp-num' }, 'Size'), h('th', null, 'sha256'), h('th', null, ''))),
+            h(
+              'tbody',
+              null,
+              files.map((f) =>
+                h(
+                  'tr',
+                  { 'data-path': f.path },
+                  h('td', null, h('code', null, f.path)),
+                  h('td', { class: 'rp-num' }, formatBytes(f.size)),
+                  h('td', null, h('code', { class: 'mt-muted', title: f.sha256 }, f.sha256.slice(0, 12))),
+                  h('td', null, h('button', { class: 'mt-secondary', title: 'Runs downstream of this file', onclick: () => openLineage({ filePath: f.path }) }, 'Lineage')),
+                ),
+              ),
+            ),
+          )
+        : h('div', { class: 'mt-muted' }, 'None recorded.'),
+    );
+  }
+
+  function drawFiles(): void {
+    const { inputs, outputs } = splitFiles(run!.files ?? []);
+    render(
+      panes.get('files')!,
+      h('div', { class: 'rp-pad' }, h('button', { class: 'mt-secondary', onclick: () => openLineage({ runId: run!.runId }) }, 'Show the lineage graph')),
+      filesTable('Inputs (files read)', inputs),
+      filesTable('Outputs (files written)', outputs),
+    );
+  }
+
+  // ---- compare menu --------------------------------------------------------------------------------------------
+  async function compareMenu(anchor: HTMLElement): Promise<void> {
+    if (!run) return;
+    document.querySelector('.rp-compare-menu')?.remove();
+    let others: RunRow[] = [];
+    try {
+      others = (await rpc('runs/list', { experimentIds: [run.experimentId], maxResults: 21 })).runs.filter((x) => x.runId !== run!.runId).slice(0, 20);
+    } catch (e) {
+      alert(`Could not list runs: ${errText(e)}`);
+      return;
+    }
+    const rect = anchor.getBoundingClientRect();
+    const menu = h(
+      'div',
+      { class: 'mt-menu rp-compare-menu', role: 'menu', style: { top: `${rect.bottom + 2}px`, left: `${Math.max(0, rect.right - 260)}px` } },
+      others.length
+        ? [
+            h('div', { class: 'mt-muted rp-menu-title' }, `Compare with a run of ${run.experimentName}:`),
+            others.map((o) =>
+              h(
+                'div',
+                { class: 'mt-menu-item', role: 'menuitem', 'data-run-id': o.runId, onclick: () => (menu.remove(), openCompare([run!.runId, o.runId])) },
+                h('span', { class: 'mt-swatch', style: { background: runColor(o.runId) } }),
+                o.name ?? shortId(o.runId),
+                h('span', { class: 'mt-muted' }, ` ${shortId(o.runId)} · ${formatTime(o.startTime)}`),
+              ),
+            ),
+          ]
+        : h('div', { class: 'mt-menu-item mt-muted' }, 'No other run in this experiment.'),
+    );
+    document.body.appendChild(menu);
+    const close = (e: Event) => {
+      if (!menu.contains(e.target as Node) || (e as KeyboardEvent).key === 'Escape') {
+        menu.remove();
+        document.removeEventListener('mousedown', close, true);
+        document.removeEventListener('keydown', close, true);
+      }
+    };
+    setTimeout(() => {
+      document.addEventListener('mousedown', close, true);
+      document.addEventListener('keydown', close, true);
+    });
+  }
+
+  // ---- live updates --------------------------------------------------------------------------------------------
+  onNotification('runs/changed', (p) => {
+    if (p.runId !== runId) return;
+    if (p.kind === 'deleted') {
+      deleted = true;
+      drawBanner();
+      drawHeader();
+    }
+    if (p.kind === 'restored') deleted = false;
+    reload(); // runs/get again: status, latest values, new metric keys, tags
+  });
+  onNotification('log/append', (p) => {
+    if (p.runId !== runId && !(runId.length < 32 && p.runId.startsWith(runId))) return;
+    log.append(p.stream, p.lines);
+    onLogLines();
+  });
+  onReconnect(() => void load());
+  // Some changes send no notification (e.g. a run deleted through the REST API): re-read when the panel is shown again.
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reload());
+  setInterval(() => {
+    if (run && run.status === 'RUNNING' && durationEl) durationEl.textContent = formatDuration(runDuration(run, Date.now()));
+  }, 1000);
+
+  drawTabs();
+  showTab(st.tab);
+  void load();
+}
