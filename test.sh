@@ -2,14 +2,14 @@
 # Runs every test suite of the repository: .NET (xUnit), Python (client + zero-config capture), TypeScript (extension
 # unit tests) and the end-to-end suite in a real VS Code (code-server + Chromium). Each suite prints its own
 # "N passed, N failed" line; the last line sums them. Exits non-zero when any suite fails.
-# Usage: ./test.sh [dotnet|python|ts|e2e]...   (default: all)
+# Usage: ./test.sh [dotnet|python|ts|browser|e2e]...   (default: all)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p test-results
 suites=("$@")
-((${#suites[@]})) || suites=(dotnet python ts e2e)
+((${#suites[@]})) || suites=(dotnet python ts browser e2e)
 status=0 total_passed=0 total_failed=0
 
 # Adds a suite's last "N passed, N failed" line (from its log $1) to the totals.
@@ -48,6 +48,13 @@ run_ts() {
   echo "== TypeScript: extension unit tests (plus one against the real backend) =="
   ./mltrack --help >/dev/null || return 1   # builds out/mltrack when needed
   (cd extension && npm ci --no-audit --no-fund --loglevel=error && MLTRACK_BACKEND="$root/out/mltrack/mltrack" npm test) || return 1
+  echo "== TypeScript: webview panels unit tests =="
+  (cd webviews && npm ci --no-audit --no-fund --loglevel=error && npm test) || return 1
+}
+
+run_browser() {
+  echo "== Browser: panels served by mltrack ui, in Chromium =="
+  tests/e2e/browser/run.sh
 }
 
 run_e2e() {
@@ -58,14 +65,14 @@ run_e2e() {
 for suite in "${suites[@]}"; do
   log="test-results/suite-$suite.log"
   case "$suite" in
-    dotnet|python|ts|e2e) "run_$suite" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]} ;;
-    *) echo "unknown suite '$suite' (dotnet, python, ts, e2e)"; exit 2 ;;
+    dotnet|python|ts|browser|e2e) "run_$suite" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]} ;;
+    *) echo "unknown suite '$suite' (dotnet, python, ts, browser, e2e)"; exit 2 ;;
   esac
   if [[ "$suite" == ts ]]; then
     # node's test runner prints "# pass N" / "# fail N"
-    # node's test runner ends with "ℹ pass N" / "ℹ fail N" (spec reporter) or "# pass N" (TAP)
-    p=$(grep -oE '^(ℹ|#) pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || echo 0)
-    f=$(grep -oE '^(ℹ|#) fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || echo 0)
+    # node's test runner ends each run with "ℹ pass N" / "ℹ fail N" (spec reporter) or "# pass N" (TAP): sum the runs
+    p=$(grep -oE '^(ℹ|#) pass [0-9]+' "$log" | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}')
+    f=$(grep -oE '^(ℹ|#) fail [0-9]+' "$log" | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}')
     echo "ts: ${p:-0} passed, ${f:-0} failed"
     total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0}))
     [[ -n "$p" && "$p" != 0 ]] || { echo "no TypeScript tests ran"; rc=1; }
