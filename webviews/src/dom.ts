@@ -1,5 +1,6 @@
 // Small DOM and formatting helpers shared by every panel (no framework).
 import type { JsonDouble } from '../../extension/src/protocol';
+import { vscode } from './transport';
 
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener | Partial<CSSStyleDeclaration>>;
 type Child = Node | string | number | null | undefined | false | Child[];
@@ -95,9 +96,22 @@ export function formatTime(ms: number | null | undefined): string {
 
 export const shortId = (id: string): string => id.slice(0, 8);
 
-/** Saves text or a blob as a file (anchor download; works in browsers and VS Code webviews). */
+/**
+ * Saves text or a blob as a file. Browser: an anchor download. VS Code (webviews cannot download): posts
+ * {type:'saveFile', filename, mime, base64} for the host to offer a save dialog.
+ */
 export function download(filename: string, data: string | Blob, mime = 'text/plain'): void {
   const blob = typeof data === 'string' ? new Blob([data], { type: mime }) : data;
+  const api = vscode();
+  if (api) {
+    void blob.arrayBuffer().then((buf) => {
+      const bytes = new Uint8Array(buf);
+      let bin = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      api.postMessage({ type: 'saveFile', filename, mime: blob.type || mime, base64: btoa(bin) });
+    });
+    return;
+  }
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: filename, style: { display: 'none' } });
   document.body.appendChild(a);

@@ -121,7 +121,7 @@ module.exports = [
   },
   {
     name: 'runs table: columns menu hides and pins, state survives reload',
-    async run({ ui, page, openPanel, assert }) {
+    async run({ ui, page, openPanel, screenshot, assert }) {
       await seed(ui.api);
       await openPanel('runs');
       await waitRows(page, NAMES.length);
@@ -132,6 +132,15 @@ module.exports = [
       await page.click('.mt-rt-hcell[data-col="metric:loss"]', { button: 'right' });
       await page.click('.mt-menu-item:has-text("Pin to the left")');
       await page.waitForFunction(() => document.querySelector('.mt-rt-head .mt-rt-hcell')?.dataset.col === 'metric:loss');
+      // Scrolled sideways, the pinned column stays at the left edge (after the checkbox and star columns).
+      await page.setViewportSize({ width: 600, height: 700 });
+      await page.$eval('.mt-rt', (e) => { e.scrollLeft = 300; });
+      await page.waitForFunction(() => document.querySelector('.mt-rt').classList.contains('mt-rt-hscrolled'));
+      const x = await page.$eval('.mt-rt-hcell[data-col="metric:loss"]', (e) => e.getBoundingClientRect().x);
+      const cellX = await page.$eval('.mt-rt-row[data-idx="0"] .mt-rt-cell:nth-child(3)', (e) => e.getBoundingClientRect().x);
+      assert.ok(Math.abs(x - 52) <= 2 && Math.abs(cellX - 52) <= 2, `pinned header at ${x}, pinned cell at ${cellX}`);
+      await screenshot('runs-table-pinned-scrolled');
+      await page.setViewportSize({ width: 1400, height: 900 });
       await page.reload();
       await waitRows(page, NAMES.length);
       const cols = await page.$$eval('.mt-rt-head .mt-rt-hcell', (els) => els.map((e) => e.dataset.col));

@@ -270,6 +270,7 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
     private plotted: { runId: string; x: number[]; y: Y[]; role: 'line' | 'raw' | 'min' | 'max' }[] = [];
     private loaded = false;
     reqStart = 0;
+    respAt = 0;
 
     constructor(readonly key: string) {
       this.plotEl = h('div', { class: 'mt-chart-plot' });
@@ -340,6 +341,7 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
       this.noteEl.textContent = 'loading…';
       Promise.all(list.map((r) => this.fetchRun(r).catch((e) => e as Error))).then((results) => {
         if (destroyed || seq !== this.loadSeq) return;
+        this.respAt = performance.now();
         const errs = results.filter((x) => x instanceof Error) as Error[];
         this.noteEl.textContent = errs.length ? `${errs.length} run(s) failed: ${errs[0]!.message}` : '';
         this.rebuild();
@@ -354,6 +356,11 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
       // Time axes want timestamps: raw points when the series is short enough; else buckets mapped through anchors.
       if (st.xMode !== 'step' && !z) {
         const res = await rpc('metrics/history', { runId: r.runId, key: this.key, maxPoints: RAW_LIMIT_TIME });
+        if (!res.truncated) series = fromHistory(res);
+      }
+      if (!series && !z && this.runsWithKey().length > 4) {
+        // Many runs overlaid: most series are short; raw points are a third of the bytes of one-point buckets.
+        const res = await rpc('metrics/history', { runId: r.runId, key: this.key, maxPoints: width });
         if (!res.truncated) series = fromHistory(res);
       }
       if (!series) {
@@ -459,6 +466,7 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
         cols.push(runCols);
       }
       const aligned = align(xs, cols) as uPlot.AlignedData;
+      const tBuilt = performance.now();
       this.renderLegend(list);
       const sig = JSON.stringify([st.xMode, st.log, seriesOpts.map((s) => [s.label, s.stroke]), bands.length]);
       const w = this.width();
@@ -479,7 +487,7 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
       this.card.dataset.points = String(aligned[0].length);
       this.card.dataset.runs = String(list.length);
       this.card.dataset.drawn = String((Number(this.card.dataset.drawn ?? 0) || 0) + 1);
-      this.card.dispatchEvent(new CustomEvent('mt-chart-drawn', { bubbles: true, detail: { key: this.key, requestedAt: wasDrawn, drawnAt: performance.now(), points: aligned[0].length, runs: list.length } }));
+      this.card.dispatchEvent(new CustomEvent('mt-chart-drawn', { bubbles: true, detail: { key: this.key, requestedAt: wasDrawn, respondedAt: this.respAt, builtAt: tBuilt, drawnAt: performance.now(), points: aligned[0].length, runs: list.length } }));
     }
 
     /** Applies the zoom (kept in steps) to the x scale in the current x units. */
