@@ -32,6 +32,13 @@ export function activate(context: vscode.ExtensionContext): void {
   backend = b;
   const launcher = new Launcher(b, output);
   const tree = new RunsTree(b);
+  // The Runs view showing is the tree's first need: start the backend now rather than on its first row request,
+  // which comes only after the other eager extensions have activated.
+  const startIfShown = (visible: boolean): void => {
+    if (visible) void b.ensureStarted().catch(() => undefined);
+  };
+  startIfShown(tree.view.visible);
+  context.subscriptions.push(tree.view.onDidChangeVisibility((e) => startIfShown(e.visible)));
   const lenses = new TrackCodeLensProvider(b, launcher);
   const python: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }];
 

@@ -54,6 +54,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private pendingRoot = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private firstExpanded = false;
+  private startedOnce = false;
+  private rootLoadFailed = false;
   readonly view: vscode.TreeView<Node>;
 
   constructor(private readonly backend: Backend) {
@@ -62,7 +64,11 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       this.view,
       this.changed,
       backend.onNotification(Notification.runsChanged, (p) => this.onRunChanged(p)),
-      backend.onDidStart(() => this.refresh()),
+      // A restart (or a start after a failed load) needs a reload; the first start that serves an in-flight load does not.
+      backend.onDidStart(() => {
+        if (this.startedOnce || this.rootLoadFailed) this.refresh();
+        this.startedOnce = true;
+      }),
       vscode.commands.registerCommand('mltrack.loadMoreRuns', (node: MoreNode) => this.loadMore(node)),
     );
     // ages in descriptions: re-render (from cache) once a minute while visible
@@ -142,10 +148,15 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   async getChildren(node?: Node): Promise<Node[]> {
     try {
-      if (!node) return await this.rootChildren();
+      if (!node) {
+        const children = await this.rootChildren();
+        this.rootLoadFailed = false;
+        return children;
+      }
       if (node.type === 'experiment') return await this.runChildren(node);
       return [];
     } catch (e) {
+      if (!node) this.rootLoadFailed = true;
       if (!node && isQuiet(e)) {
         return [
           {
