@@ -276,6 +276,45 @@ export interface MetricHistoryResult {
   truncated: boolean;
 }
 
+/** Params of `metrics/historyMany`: `metrics/history` for every run in `runIds` (at most 500) in one call. */
+export interface MetricHistoryManyParams {
+  /** Run ids or unique prefixes; at most 500. */
+  runIds: string[];
+  key: string;
+  /** Inclusive; default: each series' first step. */
+  fromStep?: number | null;
+  /** Inclusive; default: each series' last step. */
+  toStep?: number | null;
+  /** When set: a bucketed view per run with at most this many buckets. */
+  buckets?: number | null;
+  /** Raw mode only: at most this many points per run (default 100000). */
+  maxPoints?: number | null;
+}
+
+/** The error `metrics/history` would have failed with for one run of `metrics/historyMany`. */
+export interface MetricSeriesError {
+  code: number;
+  message: string;
+  data: ErrorData;
+}
+
+/**
+ * One entry of `metrics/historyMany` (same order as `runIds`): what `metrics/history` answers for the run, or, when
+ * it could not be read (no such run, ambiguous prefix), `error` with both lists null.
+ */
+export interface MetricSeriesResult {
+  /** Full run id (the requested text when it did not resolve). */
+  runId: string;
+  points: MetricPoint[] | null;
+  buckets: MetricBucket[] | null;
+  truncated: boolean;
+  error?: MetricSeriesError | null;
+}
+
+export interface MetricHistoryManyResult {
+  series: MetricSeriesResult[];
+}
+
 export interface MetricLatestParams {
   key: string;
   /** Most recent runs that logged the key to consider (default 20, max 1000). */
@@ -471,6 +510,7 @@ export interface Requests {
   'runs/setTag': { params: SetTagParams; result: null };
   'runs/deleteTag': { params: DeleteTagParams; result: null };
   'metrics/history': { params: MetricHistoryParams; result: MetricHistoryResult };
+  'metrics/historyMany': { params: MetricHistoryManyParams; result: MetricHistoryManyResult };
   'metrics/keys': { params: RunIdParams; result: MetricSummary[] };
   'metrics/latest': { params: MetricLatestParams; result: MetricLatestResult };
   'search/query': { params: SearchQueryParams; result: SearchQueryResult };
@@ -504,6 +544,7 @@ export const Method = {
   runsSetTag: 'runs/setTag',
   runsDeleteTag: 'runs/deleteTag',
   metricsHistory: 'metrics/history',
+  metricsHistoryMany: 'metrics/historyMany',
   metricsKeys: 'metrics/keys',
   metricsLatest: 'metrics/latest',
   searchQuery: 'search/query',

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { align, clippedRange, ema, fromHistory, indexRange, interpolate, nearestIndex, percentile, stepAt, toCsv, toSvg, xValues } from '../src/panels/charts/series';
+import type { MetricHistoryManyResult, MetricHistoryResult } from '../../extension/src/protocol';
+import {
+  align, chunks, clippedRange, ema, fromHistory, fromMany, historiesOf, indexRange, interpolate, nearestIndex, percentile, SeriesError, stepAt,
+  toCsv, toSvg, xValues,
+} from '../src/panels/charts/series';
 
 test('ema: weight 0 is identity, smoothing is debiased, gaps stay gaps', () => {
   assert.deepEqual(ema([1, 2, 3], 0), [1, 2, 3]);
@@ -97,4 +101,64 @@ test('toSvg draws one polyline per unbroken segment, escapes names', () => {
   assert.equal(svg.match(/<polyline/g)?.length, 2);
   assert.ok(svg.includes('a&#38;b'));
   assert.ok(svg.includes('loss &#60;1&#62;'));
+});
+
+test('chunks slices in order, the last slice shorter', () => {
+  assert.deepEqual(chunks([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
+  assert.deepEqual(chunks([], 500), []);
+  assert.equal(chunks(Array.from({ length: 1001 }, (_, i) => i), 500).map((c) => c.length).join(','), '500,500,1');
+});
+
+test('fromMany turns historyMany entries into history answers (NaN/Infinity still gaps) and errors into SeriesError', () => {
+  const res: MetricHistoryManyResult = {
+    series: [
+      { runId: 'a', points: [{ step: 0, timestamp: 1, value: 'NaN' }, { step: 1, timestamp: 2, value: 0.5 }, { step: 2, timestamp: 3, value: '-Infinity' }], buckets: null, truncated: false, error: null },
+      { runId: 'gone', points: null, buckets: null, truncated: false, error: { code: 1001, message: 'Run gone not found', data: { errorCode: 'RESOURCE_DOES_NOT_EXIST' } } },
+      { runId: 'b', points: null, buckets: [{ fromStep: 0, toStep: 9, count: 10, min: 'NaN', max: 'Infinity', lastStep: 9, last: 2 }], truncated: false },
+    ],
+  };
+  const [a, gone, b] = fromMany(res, 'loss');
+  assert.ok(!(a instanceof Error) && !(b instanceof Error));
+  assert.equal(a.key, 'loss');
+  assert.deepEqual(fromHistory(a).last, [null, 0.5, null]);
+  assert.ok(gone instanceof SeriesError);
+  assert.equal(gone.runId, 'gone');
+  assert.equal(gone.code, 1001);
+  assert.match(gone.message, /not found/);
+  const sb = fromHistory(b, 0, 9);
+  assert.deepEqual([sb.last, sb.min, sb.max, sb.banded, sb.fromStep], [[2], [null], [null], true, 0]);
+});
+
+test('historiesOf: one run → metrics/history; several → one historyMany per 500, in order; failures stay per run', async () => {
+  const hist = (runId: string): MetricHistoryResult => ({ runId, key: 'loss', points: [{ step: 0, timestamp: 0, value: runId.length }], buckets: null, truncated: false });
+  const oneCalls: string[] = [];
+  const manyCalls: string[][] = [];
+  const one = async (id: string) => (oneCalls.push(id), hist(id));
+  const many = async (ids: string[]): Promise<MetricHistoryManyResult> => {
+    manyCalls.push(ids);
+    if (ids.includes('boom')) throw new Error('backend down');
+    return { series: ids.map((id) => (id.startsWith('x') ? { runId: id, points: null, buckets: null, truncated: false, error: { code: 1001, message: `no ${id}`, data: { errorCode: 'RESOURCE_DOES_NOT_EXIST' } } } : { ...hist(id), error: null })) };
+  };
+
+  assert.deepEqual(await historiesOf([], 'loss', one, many), []);
+  const single = await historiesOf(['r1'], 'loss', one, many);
+  assert.deepEqual([oneCalls, manyCalls.length], [['r1'], 0]);
+  assert.equal((single[0] as MetricHistoryResult).runId, 'r1');
+
+  const ids = Array.from({ length: 1001 }, (_, i) => (i === 7 ? 'x7' : `r${i}`));
+  const all = await historiesOf(ids, 'loss', one, many);
+  assert.deepEqual(manyCalls.map((c) => c.length), [500, 500, 1]);
+  assert.equal(oneCalls.length, 1, 'no per-run requests for an overlay');
+  assert.equal(all.length, ids.length);
+  all.forEach((r, i) => (i === 7 ? assert.ok(r instanceof SeriesError && r.message === 'no x7') : assert.equal((r as MetricHistoryResult).runId, ids[i])));
+
+  // A failed request fails only its own slice's runs.
+  manyCalls.length = 0;
+  const mixed = await historiesOf(['a', 'b', 'boom', 'c'], 'loss', one, many, 2);
+  assert.deepEqual(manyCalls, [['a', 'b'], ['boom', 'c']]);
+  assert.deepEqual(mixed.map((r) => (r instanceof Error ? r.message : r.runId)), ['a', 'b', 'backend down', 'backend down']);
+
+  // A failing single request is an Error in its place, not a rejection.
+  const failed = await historiesOf(['r'], 'loss', async () => { throw new Error('nope'); }, many);
+  assert.ok(failed[0] instanceof Error && failed[0].message === 'nope');
 });

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import * as rpc from 'vscode-jsonrpc/node';
 import { Backend } from '../backend';
 import { Method, Notification, type RequestMethod } from '../protocol';
+import { saveFromPanel } from './saveFile';
 
 export type PanelKind = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search';
 
@@ -27,6 +28,7 @@ export const ALLOWED_METHODS: ReadonlySet<string> = new Set<RequestMethod>([
   Method.runsList,
   Method.runsGet,
   Method.metricsHistory,
+  Method.metricsHistoryMany,
   Method.metricsKeys,
   Method.metricsLatest,
   Method.searchQuery,
@@ -214,6 +216,11 @@ export class HostedPanel {
       } catch (e) {
         this.post({ type: 'rpcError', id, error: errorOf(e) });
       }
+      return;
+    }
+    if (m.type === 'saveFile') {
+      // Exports (chart CSV/PNG/SVG): webviews cannot download; offer a save dialog and write the bytes.
+      await saveFromPanel(m).catch(reportError('save the export'));
       return;
     }
     if (m.type === 'command') {

@@ -33,15 +33,60 @@ const message =
     return Promise.resolve(undefined);
   };
 
+/** A file URI: enough of vscode.Uri for joinPath and fsPath. */
+export class Uri {
+  private constructor(readonly scheme: string, readonly path: string) {}
+  static file(p: string): Uri {
+    return new Uri('file', p);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    const segs: string[] = [];
+    for (const s of [...base.path.split('/'), ...parts.flatMap((p) => p.split('/'))]) {
+      if (s === '' || s === '.') continue;
+      if (s === '..') segs.pop();
+      else segs.push(s);
+    }
+    return new Uri(base.scheme, '/' + segs.join('/'));
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `${this.scheme}://${this.path}`;
+  }
+}
+
+/** Save dialogs shown (their options), the answer the next ones give, files written and status-bar messages. */
+export const saveDialogs: Array<{ defaultUri?: Uri; filters?: Record<string, string[]>; saveLabel?: string; title?: string }> = [];
+export const saveDialogAnswer: { uri: Uri | undefined } = { uri: undefined };
+export const written: Array<{ uri: Uri; bytes: Uint8Array }> = [];
+export const writeFailure: { error: Error | undefined } = { error: undefined };
+export const statusMessages: string[] = [];
+
 export const window = {
   showErrorMessage: message('error'),
   showWarningMessage: message('warning'),
   showInformationMessage: message('info'),
+  showSaveDialog(options: (typeof saveDialogs)[number]): Promise<Uri | undefined> {
+    saveDialogs.push(options);
+    return Promise.resolve(saveDialogAnswer.uri);
+  },
+  setStatusBarMessage(text: string): Disposable {
+    statusMessages.push(text);
+    return new Disposable(() => undefined);
+  },
 };
 
 export const workspace = {
   get workspaceFolders() {
     return workspaceState.folders;
+  },
+  fs: {
+    writeFile(uri: Uri, bytes: Uint8Array): Promise<void> {
+      if (writeFailure.error) return Promise.reject(writeFailure.error);
+      written.push({ uri, bytes });
+      return Promise.resolve();
+    },
   },
   getConfiguration(section: string) {
     return {

@@ -15,26 +15,89 @@ public sealed class MetricsRpc(RpcSession session) : IMetricsRpc
     public const int SparklinePoints = 20;
     private const int NewestSlack = 10;
 
+    public const int MaxHistoryManyRuns = 500;
+
     public Task<MetricHistoryResult> HistoryAsync(MetricHistoryParams request, CancellationToken cancellationToken)
     {
         var store = session.Store;
-        var runId = store.ResolveRunId(RpcException.Require(request?.RunId, "runId"));
-        var key = RpcException.Require(request!.Key, "key");
-        if (request.FromStep is { } from && request.ToStep is { } to && to < from)
-            throw RpcException.InvalidParams($"Step range is empty: fromStep {from} > toStep {to}.");
-        if (request.Buckets is { } buckets)
+        var runId = RpcException.Require(request?.RunId, "runId");
+        var range = HistoryRange.Of(request!.Key, request.FromStep, request.ToStep, request.Buckets, request.MaxPoints);
+        return Task.FromResult(ReadHistory(store, runId, range));
+    }
+
+    /// <summary>
+    /// <see cref="HistoryAsync"/> for many runs at once: the parameters are checked once, then every run is read with
+    /// the same code on the thread pool (the store serves concurrent reads on pooled connections). A run that cannot
+    /// be read (missing, ambiguous prefix, ...) gets an entry with <c>error</c> instead of failing the call.
+    /// </summary>
+    public async Task<MetricHistoryManyResult> HistoryManyAsync(MetricHistoryManyParams request, CancellationToken cancellationToken)
+    {
+        var store = session.Store;
+        var runIds = request?.RunIds ?? throw RpcException.InvalidParams("'runIds' is required.");
+        if (runIds.Count > MaxHistoryManyRuns)
+            throw RpcException.InvalidParams($"'runIds' holds {runIds.Count} ids; at most {MaxHistoryManyRuns} per call.");
+        var range = HistoryRange.Of(request!.Key, request.FromStep, request.ToStep, request.Buckets, request.MaxPoints);
+        var series = new MetricSeriesResult[runIds.Count];
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        await Parallel.ForEachAsync(Enumerable.Range(0, runIds.Count), options, (i, ct) =>
         {
-            if (buckets is < 1 or > MaxBuckets) throw RpcException.InvalidParams($"'buckets' must be between 1 and {MaxBuckets}, got {buckets}.");
-            var view = store.GetMetricBuckets(runId, key, buckets, request.FromStep, request.ToStep)
-                .Select(b => new MetricBucketDto(b.FromStep, b.ToStep, b.Count, b.Min, b.Max, b.LastStep, b.Last)).ToList();
-            return Task.FromResult(new MetricHistoryResult(runId, key, null, view, false));
+            ct.ThrowIfCancellationRequested();
+            series[i] = ReadSeries(store, runIds[i], range);
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
+        return new MetricHistoryManyResult(series);
+    }
+
+    /// <summary>One entry of <c>metrics/historyMany</c>: the run's history, or why it could not be read.</summary>
+    private static MetricSeriesResult ReadSeries(ITrackingStore store, string? runId, HistoryRange range)
+    {
+        try
+        {
+            var h = ReadHistory(store, RpcException.Require(runId, "runIds[]"), range);
+            return new MetricSeriesResult(h.RunId, h.Points, h.Buckets, h.Truncated, null);
         }
-        var maxPoints = request.MaxPoints ?? DefaultMaxPoints;
-        if (maxPoints < 1) throw RpcException.InvalidParams($"'maxPoints' must be at least 1, got {maxPoints}.");
-        var points = store.GetMetricHistory(runId, key, request.FromStep, request.ToStep);
-        var truncated = points.Count > maxPoints;
-        var list = points.Take(maxPoints).Select(p => new MetricPointDto(p.Step, p.Timestamp, p.Value)).ToList();
-        return Task.FromResult(new MetricHistoryResult(runId, key, list, null, truncated));
+        catch (Exception e) when (e is StoreException or RpcException or ArgumentException)
+        {
+            var error = e switch
+            {
+                StoreException s => new MetricSeriesError(MLTrackJsonRpc.CodeOf(s.Code), s.Message, new RpcErrorData(MLTrackJsonRpc.NameOf(s.Code))),
+                RpcException r => new MetricSeriesError(r.Code, r.Message, new RpcErrorData(r.ErrorCode)),
+                _ => new MetricSeriesError(RpcErrorCodes.InvalidParameterValue, e.Message, new RpcErrorData("INVALID_PARAMETER_VALUE")),
+            };
+            return new MetricSeriesResult(runId ?? "", null, null, false, error);
+        }
+    }
+
+    /// <summary>The checked, run-independent part of a history request (shared by metrics/history and metrics/historyMany).</summary>
+    private sealed record HistoryRange(string Key, long? FromStep, long? ToStep, int? Buckets, int MaxPoints)
+    {
+        public static HistoryRange Of(string? key, long? fromStep, long? toStep, int? buckets, int? maxPoints)
+        {
+            var k = RpcException.Require(key, "key");
+            if (fromStep is { } from && toStep is { } to && to < from)
+                throw RpcException.InvalidParams($"Step range is empty: fromStep {from} > toStep {to}.");
+            if (buckets is < 1 or > MaxBuckets) throw RpcException.InvalidParams($"'buckets' must be between 1 and {MaxBuckets}, got {buckets}.");
+            var max = maxPoints ?? DefaultMaxPoints;
+            // Checked in raw mode only (as ever): bucketed requests ignore maxPoints.
+            if (buckets is null && max < 1) throw RpcException.InvalidParams($"'maxPoints' must be at least 1, got {max}.");
+            return new HistoryRange(k, fromStep, toStep, buckets, max);
+        }
+    }
+
+    /// <summary>The single-run read behind both history methods: raw points (capped) or buckets.</summary>
+    private static MetricHistoryResult ReadHistory(ITrackingStore store, string runIdOrPrefix, HistoryRange q)
+    {
+        var runId = store.ResolveRunId(runIdOrPrefix);
+        if (q.Buckets is { } buckets)
+        {
+            var view = store.GetMetricBuckets(runId, q.Key, buckets, q.FromStep, q.ToStep)
+                .Select(b => new MetricBucketDto(b.FromStep, b.ToStep, b.Count, b.Min, b.Max, b.LastStep, b.Last)).ToList();
+            return new MetricHistoryResult(runId, q.Key, null, view, false);
+        }
+        var points = store.GetMetricHistory(runId, q.Key, q.FromStep, q.ToStep);
+        var truncated = points.Count > q.MaxPoints;
+        var list = points.Take(q.MaxPoints).Select(p => new MetricPointDto(p.Step, p.Timestamp, p.Value)).ToList();
+        return new MetricHistoryResult(runId, q.Key, list, null, truncated);
     }
 
     public Task<IReadOnlyList<MetricSummaryDto>> KeysAsync(RunIdParams request, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ public static class RpcMethods
     public const string RunsSetTag = "runs/setTag";
     public const string RunsDeleteTag = "runs/deleteTag";
     public const string MetricsHistory = "metrics/history";
+    public const string MetricsHistoryMany = "metrics/historyMany";
     public const string MetricsKeys = "metrics/keys";
     public const string MetricsLatest = "metrics/latest";
     public const string SearchQuery = "search/query";

@@ -15,6 +15,7 @@ public static class UiRpcMethods
         RpcMethods.RunsList,
         RpcMethods.RunsGet,
         RpcMethods.MetricsHistory,
+        RpcMethods.MetricsHistoryMany,
         RpcMethods.MetricsKeys,
         RpcMethods.MetricsLatest,
         RpcMethods.SearchQuery,

@@ -28,6 +28,33 @@ public sealed record MetricHistoryResult(
     IReadOnlyList<MetricBucketDto>? Buckets,
     bool Truncated);
 
+/// <summary>Params of <c>metrics/historyMany</c>: <c>metrics/history</c>'s for every run in <paramref name="RunIds"/> at once.</summary>
+/// <param name="RunIds">Run ids or unique prefixes (at most 500).</param>
+/// <param name="Key">Metric name.</param>
+/// <param name="FromStep">First step of the range (inclusive); default: each series' first.</param>
+/// <param name="ToStep">Last step (inclusive); default: each series' last.</param>
+/// <param name="Buckets">When set: at most this many buckets per run instead of raw points.</param>
+/// <param name="MaxPoints">Raw mode only: at most this many points per run (default 100,000).</param>
+public sealed record MetricHistoryManyParams(IReadOnlyList<string> RunIds, string Key, long? FromStep = null, long? ToStep = null, int? Buckets = null, int? MaxPoints = null);
+
+/// <summary>Result of <c>metrics/historyMany</c>: one entry per requested id, in the order of <c>runIds</c>.</summary>
+public sealed record MetricHistoryManyResult(IReadOnlyList<MetricSeriesResult> Series);
+
+/// <summary>
+/// One run's entry of <c>metrics/historyMany</c>: what <c>metrics/history</c> answers for it (points or buckets), or,
+/// when the run could not be read, <see cref="Error"/> with both lists null.
+/// </summary>
+/// <param name="RunId">The full run id (the requested text when it did not resolve).</param>
+public sealed record MetricSeriesResult(
+    string RunId,
+    IReadOnlyList<MetricPointDto>? Points,
+    IReadOnlyList<MetricBucketDto>? Buckets,
+    bool Truncated,
+    MetricSeriesError? Error);
+
+/// <summary>Why one run of <c>metrics/historyMany</c> has no data: the error <c>metrics/history</c> would have failed with.</summary>
+public sealed record MetricSeriesError(int Code, string Message, RpcErrorData Data);
+
 /// <summary>One raw point.</summary>
 public sealed record MetricPointDto(long Step, long Timestamp, double Value);
 

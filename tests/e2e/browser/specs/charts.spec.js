@@ -1,6 +1,6 @@
 'use strict';
-// The metric charts against a real `mltrack ui`: canvas drawn, legend names the runs, drag-zoom asks for a new
-// bucketed metrics/history over the narrower range, double-click resets, NaN/Infinity points are gaps, CSV/SVG/PNG
+// The metric charts against a real `mltrack ui`: canvas drawn, legend names the runs, overlaid runs are fetched in one
+// metrics/historyMany per chart, drag-zoom asks for new buckets over the narrower range, double-click resets, NaN/Infinity points are gaps, CSV/SVG/PNG
 // export, the controls (smoothing, log, clipping, x axis), screenshots light and dark.
 const fs = require('node:fs');
 
@@ -46,11 +46,13 @@ module.exports = [
     name: 'charts: canvas drawn, legend names the runs in their colours, screenshots light and dark',
     async run({ ui, page, openPanel, screenshot, setTheme, assert, consoleErrors, waitForRpc }) {
       const { a, b } = await seed(ui.api);
-      const first = waitForRpc('metrics/history', (p) => p.key === 'loss' && p.buckets > 0);
+      const first = waitForRpc('metrics/historyMany', (p) => p.key === 'loss' && p.buckets > 0);
       await openCharts(openPanel, page, [a, b]);
       const req = await first;
+      assert.deepEqual([...req.params.runIds].sort(), [a, b].sort(), 'both runs in one request');
       assert.ok(req.params.buckets >= 200 && req.params.buckets <= 1400, `buckets ≈ chart width: ${req.params.buckets}`);
-      assert.ok(req.result.buckets.length <= req.params.buckets);
+      assert.equal(req.result.series.length, 2);
+      assert.ok(req.result.series.every((s) => !s.error && s.buckets.length > 0 && s.buckets.length <= req.params.buckets));
       const keys = await page.$$eval('.mt-chart', (els) => els.map((e) => e.dataset.key));
       assert.deepEqual(keys, ['acc', 'loss']);
       const ink = await inkOf(page, 'loss');
@@ -76,12 +78,12 @@ module.exports = [
     },
   },
   {
-    name: 'charts: drag-zoom re-requests buckets for the narrower range; double-click resets',
+    name: 'charts: drag-zoom re-requests buckets for the narrower range (one request for both runs); double-click resets',
     async run({ ui, page, openPanel, screenshot, waitForRpc, assert }) {
       const { a, b } = await seed(ui.api);
       await openCharts(openPanel, page, [a, b], ['loss']);
       const box = await page.$eval('.mt-chart[data-key="loss"] .u-over', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
-      const zoomed = waitForRpc('metrics/history', (p) => p.key === 'loss' && p.buckets > 0 && p.fromStep != null && p.toStep != null);
+      const zoomed = waitForRpc('metrics/historyMany', (p) => p.key === 'loss' && p.buckets > 0 && p.fromStep != null && p.toStep != null);
       await page.mouse.move(box.x + box.w * 0.30, box.y + box.h / 2);
       await page.mouse.down();
       await page.mouse.move(box.x + box.w * 0.40, box.y + box.h / 2, { steps: 5 });
@@ -90,15 +92,18 @@ module.exports = [
       const span = params.toStep - params.fromStep;
       assert.ok(span > 0 && span < N * 0.2, `narrower range: ${params.fromStep}..${params.toStep}`);
       assert.ok(params.fromStep > N * 0.2 && params.toStep < N * 0.5, `range where the drag was: ${params.fromStep}..${params.toStep}`);
+      assert.equal(params.runIds.length, 2, 'both runs in one request');
       // Zoomed in far enough, every bucket holds one point: full fidelity.
-      assert.ok(result.buckets.every((bk) => bk.fromStep >= params.fromStep && bk.toStep <= params.toStep));
-      assert.ok(result.buckets.length >= Math.min(span, params.buckets) * 0.9, `${result.buckets.length} buckets for ${span} steps`);
+      for (const s of result.series) {
+        assert.ok(s.buckets.every((bk) => bk.fromStep >= params.fromStep && bk.toStep <= params.toStep));
+        assert.ok(s.buckets.length >= Math.min(span, params.buckets) * 0.9, `${s.buckets.length} buckets for ${span} steps`);
+      }
       await page.waitForFunction(() => {
         const c = document.querySelector('.mt-chart[data-key="loss"]');
         return c && Number(c.dataset.points) < 1000;
       });
       await screenshot('charts-zoomed');
-      const reset = waitForRpc('metrics/history', (p) => p.key === 'loss' && p.fromStep == null);
+      const reset = waitForRpc('metrics/historyMany', (p) => p.key === 'loss' && p.fromStep == null);
       await page.dblclick('.mt-chart[data-key="loss"] .u-over');
       await reset;
     },

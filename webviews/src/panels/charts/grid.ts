@@ -1,17 +1,18 @@
 // The metric chart grid: one uPlot chart per metric key, each overlaying any number of runs (no cap), in the runs'
-// stable colours. Every chart asks metrics/history for a bucketed view (min/max/last per bucket, about one bucket
-// per pixel) of the visible step range and asks again on zoom, so any history length draws at full fidelity.
+// stable colours. Every chart asks for a bucketed view (min/max/last per bucket, about one bucket per pixel) of the
+// visible step range and asks again on zoom, so any history length draws at full fidelity: metrics/history for one
+// run, one metrics/historyMany for all the overlaid runs (browsers run only 6 requests at a time).
 // Embeddable: mountChartGrid(el, {runIds, keys?}) is used by the charts, compare and run panels.
 import uPlot from 'uplot';
 import './charts.css';
-import type { JsonDouble, RunRow, RunStatus } from '../../../../extension/src/protocol';
+import type { JsonDouble, MetricHistoryParams, MetricHistoryResult, RunRow, RunStatus } from '../../../../extension/src/protocol';
 import { rpc, onNotification, onReconnect } from '../../transport';
 import { debouncedSaver, loadState } from '../../state';
 import { runColors, withAlpha } from '../../colors';
 import { debounce, download, formatTime, formatValue, h, message, render, shortId } from '../../dom';
 import { openRun } from '../../nav';
 import {
-  align, clippedRange, ema, fromHistory, indexRange, interpolate, nearestIndex, stepAt, toCsv, toSvg, xValues,
+  align, clippedRange, ema, fromHistory, historiesOf, indexRange, interpolate, nearestIndex, stepAt, toCsv, toSvg, xValues,
   type RunSeries, type TimeAnchors, type XMode, type Y,
 } from './series';
 
@@ -84,6 +85,18 @@ export async function fetchRunRows(ids: string[]): Promise<Map<string, RunRow>> 
 /** Series up to this many points are fetched raw (exact timestamps) rather than bucketed. */
 const RAW_LIMIT_TIME = 20000;
 const ANCHORS = 16;
+/** Runs per metrics/historyMany call (the backend's limit). */
+const MANY_LIMIT = 500;
+
+type HistoryQuery = Omit<MetricHistoryParams, 'runId' | 'key'>;
+
+/** One key's history for several runs (see historiesOf): metrics/history for one run, metrics/historyMany for more. */
+function histories(ids: string[], key: string, q: HistoryQuery): Promise<(MetricHistoryResult | Error)[]> {
+  return historiesOf(ids, key,
+    (runId) => rpc('metrics/history', { runId, key, ...q }),
+    (runIds) => rpc('metrics/historyMany', { runIds, key, ...q }),
+    MANY_LIMIT);
+}
 
 let gridSeq = 0;
 
@@ -339,39 +352,60 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
         return;
       }
       this.noteEl.textContent = 'loading…';
-      Promise.all(list.map((r) => this.fetchRun(r).catch((e) => e as Error))).then((results) => {
+      this.fetchRuns(list).then((errs) => {
         if (destroyed || seq !== this.loadSeq) return;
         this.respAt = performance.now();
-        const errs = results.filter((x) => x instanceof Error) as Error[];
         this.noteEl.textContent = errs.length ? `${errs.length} run(s) failed: ${errs[0]!.message}` : '';
         this.rebuild();
       });
     }
 
-    private async fetchRun(r: RunInfo): Promise<void> {
+    /**
+     * Fetches the runs' data for the current zoom, all runs in one request per stage (see histories): on time axes
+     * raw points when short enough; with many runs overlaid raw points when they fit the width; else buckets.
+     * Resolves with the errors of the runs that failed (their previous data stays).
+     */
+    private async fetchRuns(list: RunInfo[]): Promise<Error[]> {
       const z = this.zoomSteps();
       const width = this.width();
       const from = z ? Math.floor(z[0]) : null, to = z ? Math.ceil(z[1]) : null;
-      let series: RunSeries | null = null;
+      const errors: Error[] = [];
+      const got: { r: RunInfo; series: RunSeries }[] = [];
+      let pending = list;
+      /** Asks for the pending runs; keeps the answers `accept` turns into a series, the others stay pending. */
+      const ask = async (q: HistoryQuery, accept: (res: MetricHistoryResult) => RunSeries | null) => {
+        if (pending.length === 0) return;
+        const answers = await histories(pending.map((r) => r.runId), this.key, q);
+        const rest: RunInfo[] = [];
+        pending.forEach((r, i) => {
+          const a = answers[i];
+          if (!a || a instanceof Error) {
+            errors.push(a ?? new Error(`no answer for run ${shortId(r.runId)}`));
+            return;
+          }
+          const series = accept(a);
+          if (series) got.push({ r, series });
+          else rest.push(r);
+        });
+        pending = rest;
+      };
       // Time axes want timestamps: raw points when the series is short enough; else buckets mapped through anchors.
-      if (st.xMode !== 'step' && !z) {
-        const res = await rpc('metrics/history', { runId: r.runId, key: this.key, maxPoints: RAW_LIMIT_TIME });
-        if (!res.truncated) series = fromHistory(res);
-      }
-      if (!series && !z && this.runsWithKey().length > 4) {
-        // Many runs overlaid: most series are short; raw points are a third of the bytes of one-point buckets.
-        const res = await rpc('metrics/history', { runId: r.runId, key: this.key, maxPoints: width });
-        if (!res.truncated) series = fromHistory(res);
-      }
-      if (!series) {
-        // One bucket per pixel of the visible range: min/max envelope + last value (exact where zoomed in).
-        const res = await rpc('metrics/history', { runId: r.runId, key: this.key, fromStep: from, toStep: to, buckets: width });
-        series = fromHistory(res, from, to);
-      }
-      let anchors: TimeAnchors | undefined;
-      if (st.xMode !== 'step' && !series.times) anchors = await this.fetchAnchors(r, series);
-      const x = xValues(series, st.xMode, r.startTime, anchors);
-      this.data.set(r.runId, { series, anchors, x });
+      if (st.xMode !== 'step' && !z) await ask({ maxPoints: RAW_LIMIT_TIME }, (res) => (res.truncated ? null : fromHistory(res)));
+      // Many runs overlaid: most series are short; raw points are a third of the bytes of one-point buckets.
+      if (!z && this.runsWithKey().length > 4) await ask({ maxPoints: width }, (res) => (res.truncated ? null : fromHistory(res)));
+      // One bucket per pixel of the visible range: min/max envelope + last value (exact where zoomed in).
+      await ask({ fromStep: from, toStep: to, buckets: width }, (res) => fromHistory(res, from, to));
+      await Promise.all(got.map(async ({ r, series }) => {
+        try {
+          let anchors: TimeAnchors | undefined;
+          if (st.xMode !== 'step' && !series.times) anchors = await this.fetchAnchors(r, series);
+          const x = xValues(series, st.xMode, r.startTime, anchors);
+          this.data.set(r.runId, { series, anchors, x });
+        } catch (e) {
+          errors.push(e as Error);
+        }
+      }));
+      return errors;
     }
 
     /** Step→time anchors for a bucketed series (time axes): the first point at each of ANCHORS+1 steps. */
@@ -407,7 +441,8 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
         this.liveTimer = undefined;
         const ids = [...this.pendingRun];
         this.pendingRun.clear();
-        Promise.all(ids.map((id) => (runs.get(id) ? this.fetchRun(runs.get(id)!).catch(() => undefined) : undefined))).then(() => {
+        const list = ids.map((id) => runs.get(id)).filter((r): r is RunInfo => !!r);
+        void this.fetchRuns(list).then(() => {
           if (!destroyed) this.rebuild();
         });
       }, 1000);

@@ -1,6 +1,6 @@
 // Pure data logic of the metric charts (unit-tested): metrics/history results → plottable series, EMA smoothing,
 // percentile clipping, x-axis mapping, alignment of many runs for uPlot, CSV and SVG export.
-import type { JsonDouble, MetricHistoryResult } from '../../../../extension/src/protocol';
+import type { JsonDouble, MetricHistoryManyResult, MetricHistoryResult } from '../../../../extension/src/protocol';
 
 /** A plotted value: a finite number, or null for a gap (NaN, ±Infinity, or ≤ 0 on a log scale). */
 export type Y = number | null;
@@ -63,6 +63,63 @@ export function fromHistory(r: MetricHistoryResult, fromStep: number | null = nu
     }
   }
   return s;
+}
+
+/** Ids in slices of at most `n` (metrics/historyMany takes at most 500 runs per call). */
+export function chunks<T>(items: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
+  return out;
+}
+
+/** An error of one run in a metrics/historyMany answer (the error metrics/history would have thrown). */
+export class SeriesError extends Error {
+  constructor(readonly runId: string, message: string, readonly code?: number) {
+    super(message);
+  }
+}
+
+/**
+ * A metrics/historyMany answer as one metrics/history answer per run (in request order), or a SeriesError for a
+ * run that could not be read; fromHistory then decodes each the same way (non-finite values become gaps).
+ */
+export function fromMany(r: MetricHistoryManyResult, key: string): (MetricHistoryResult | SeriesError)[] {
+  return r.series.map((s) => s.error
+    ? new SeriesError(s.runId, s.error.message, s.error.code)
+    : { runId: s.runId, key, points: s.points, buckets: s.buckets, truncated: s.truncated });
+}
+
+/**
+ * One key's history for several runs, in the order of `ids`: `one` (metrics/history) for a single run, else `many`
+ * (metrics/historyMany) once per `limit` runs, the slices in parallel. A run that could not be read — its entry
+ * has an error, or its whole request failed — is an Error in its place; the call itself never rejects.
+ */
+export async function historiesOf(
+  ids: readonly string[],
+  key: string,
+  one: (runId: string) => Promise<MetricHistoryResult>,
+  many: (runIds: string[]) => Promise<MetricHistoryManyResult>,
+  limit = 500,
+): Promise<(MetricHistoryResult | Error)[]> {
+  if (ids.length === 0) return [];
+  if (ids.length === 1) {
+    try {
+      return [await one(ids[0]!)];
+    } catch (e) {
+      return [e instanceof Error ? e : new Error(String(e))];
+    }
+  }
+  const parts = await Promise.all(chunks(ids, limit).map(async (c) => {
+    try {
+      const res = fromMany(await many(c), key);
+      // One entry per id is the contract; anything else is reported per run rather than misattributed.
+      return res.length === c.length ? res : c.map((id) => new SeriesError(id, `metrics/historyMany answered ${res.length} series for ${c.length} runs`));
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      return c.map(() => err);
+    }
+  }));
+  return parts.flat();
 }
 
 /**
