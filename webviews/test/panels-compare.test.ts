@@ -85,3 +85,80 @@ test('code relation of two runs', () => {
   assert.equal(codeRelation(g('a', true), g('a')), 'same-commit-dirty');
   assert.equal(codeRelation(g('a'), g('a', false, true)), 'same-commit-dirty');
 });
+
+import { diffStats, parseUnifiedDiff } from '../src/panels/compare/diff';
+
+const GIT_DIFF = [
+  'diff --git a/train.py b/train.py',
+  'index 1111111..2222222 100644',
+  '--- a/train.py',
+  '+++ b/train.py',
+  '@@ -1,4 +1,5 @@',
+  ' import torch',
+  '-lr = 0.1',
+  '+lr = 0.01',
+  '+epochs = 20',
+  ' ',
+  '-- not a header: a removed line starting with "- "',
+  '@@ -10 +11 @@ def main():',
+  '-    pass',
+  '+    run()',
+  '\\ No newline at end of file',
+  'diff --git a/new.txt b/new.txt',
+  'new file mode 100644',
+  'index 0000000..3333333',
+  '--- /dev/null',
+  '+++ b/new.txt',
+  '@@ -0,0 +1 @@',
+  '+hello',
+  'diff --git a/old.txt b/old.txt',
+  'deleted file mode 100644',
+  '--- a/old.txt',
+  '+++ /dev/null',
+  '@@ -1 +0,0 @@',
+  '-bye',
+  'diff --git a/a.py b/b.py',
+  'similarity index 100%',
+  'rename from a.py',
+  'rename to b.py',
+  'diff --git a/img.png b/img.png',
+  'Binary files a/img.png and b/img.png differ',
+  '',
+].join('\n');
+
+test('unified diff: files, hunks, counts, added/deleted/renamed/binary files', () => {
+  const files = parseUnifiedDiff(GIT_DIFF);
+  assert.deepEqual(files.map((f) => [f.path, f.status]), [
+    ['train.py', 'modified'],
+    ['new.txt', 'added'],
+    ['old.txt', 'deleted'],
+    ['b.py', 'renamed'],
+    ['img.png', 'binary'],
+  ]);
+  const [train, added, deleted, renamed] = files;
+  assert.equal(train!.hunks.length, 2);
+  assert.equal(train!.hunks[0]!.header, '@@ -1,4 +1,5 @@');
+  assert.deepEqual(train!.hunks[0]!.lines.map((l) => l.kind), ['ctx', 'del', 'add', 'add', 'ctx', 'del']);
+  assert.equal(train!.hunks[0]!.lines[5]!.text, '- not a header: a removed line starting with "- "');
+  assert.deepEqual(train!.hunks[1]!.lines.map((l) => l.kind), ['del', 'add', 'note']);
+  assert.deepEqual([train!.added, train!.removed], [3, 3]);
+  assert.deepEqual([added!.oldPath, added!.newPath, added!.added], [null, 'new.txt', 1]);
+  assert.deepEqual([deleted!.oldPath, deleted!.newPath, deleted!.removed], ['old.txt', null, 1]);
+  assert.equal(renamed!.oldPath, 'a.py');
+  assert.equal(renamed!.hunks.length, 0);
+  assert.deepEqual(diffStats(files), { files: 5, added: 4, removed: 4 });
+});
+
+test('unified diff: plain diff -u with timestamps, CRLF, empty and junk input', () => {
+  const plain = '--- a/x.txt\t2024-01-01 10:00:00\r\n+++ b/x.txt\t2024-01-02 10:00:00\r\n@@ -1,2 +1,2 @@\r\n-one\r\n+uno\r\n two\r\n--- y.txt\n+++ y.txt\n@@ -1 +1 @@\n-a\n+b\n';
+  const files = parseUnifiedDiff(plain);
+  assert.deepEqual(files.map((f) => f.path), ['x.txt', 'y.txt']);
+  assert.deepEqual(files[0]!.hunks[0]!.lines, [
+    { kind: 'del', text: 'one' },
+    { kind: 'add', text: 'uno' },
+    { kind: 'ctx', text: 'two' },
+  ]);
+  assert.deepEqual(parseUnifiedDiff(''), []);
+  assert.deepEqual(parseUnifiedDiff(null), []);
+  assert.deepEqual(parseUnifiedDiff('just some text\nno diff here\n'), []);
+});

@@ -12,6 +12,13 @@ async function seed(api) {
     experimentId: exp, name: 'cmp-adam-lr0.01', params: { lr: '0.01', epochs: '10', optimizer: 'adam', batch: '32.0' },
     metrics: { loss: [1.0, 0.6, 0.2], acc: [0.4, 0.95, 0.88] },
   });
+  // b's uncommitted changes (what `mltrack run` saves from a dirty work tree), uploaded through the REST artifact API
+  const res = await fetch(new URL(`/api/2.0/mlflow-artifacts/artifacts/${exp}/${b}/artifacts/code.diff`, api.baseUrl), {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${api.token}` },
+    body: 'diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n import torch\n-lr = 0.1\n+lr = 0.01\n',
+  });
+  if (!res.ok) throw new Error(`PUT code.diff → ${res.status}`);
   return { exp, a, b };
 }
 let seeded;
@@ -47,9 +54,26 @@ module.exports = [
 
       // the charts grid is embedded and draws both runs
       await page.locator('.cmp-charts canvas').first().waitFor({ timeout: 20000 });
-      // code: git state side by side, and the note that the unified diff needs a backend method
+      // code: git state side by side; runs/codeDiff for baseline → b: no git for these runs, so its reason is shown
       assert.equal(await page.locator('.cmp-code').count(), 1);
-      assert.match(await page.locator('.cmp-code-missing').innerText(), /no method/);
+      const block = page.locator(`.cmp-codediff[data-run-a="${a}"][data-run-b="${b}"]`);
+      await block.locator('.cmp-code-reason').waitFor({ timeout: 15000 });
+      assert.match(await block.locator('.cmp-code-reason').innerText(), /no git commit recorded/);
+      assert.match(await block.innerText(), /cmp-adam-lr0\.1\s*→\s*cmp-adam-lr0\.01/);
+      const direct = await ui.api.rpc('runs/codeDiff', { runA: a, runB: b });
+      assert.equal(direct.diff, null);
+      // b's uncommitted changes (its code.diff) as a diff: file header, colored +/- lines, collapsible
+      const file = block.locator('.cmp-diff[data-scope="uncommitted-b"] details.cmp-diff-file[data-path="train.py"]');
+      await file.waitFor();
+      assert.equal(await file.getAttribute('open'), '', 'small diffs start open');
+      assert.equal(await file.locator('.cmp-dl-add').innerText(), '+lr = 0.01');
+      assert.equal(await file.locator('.cmp-dl-del').innerText(), '-lr = 0.1');
+      assert.match(await file.locator('summary').innerText(), /train\.py\s*\+1\s*−1/);
+      await file.locator('summary').click();
+      assert.equal(await file.getAttribute('open'), null, 'collapsed');
+      await file.locator('summary').click();
+      await file.locator('.cmp-dl-add').waitFor();
+      assert.equal(await page.locator('.cmp-open-diff').count(), 0, 'Open diff is a VS Code button');
 
       await page.waitForTimeout(300);
       await screenshot('compare-light', { fullPage: true });
@@ -81,10 +105,11 @@ module.exports = [
       await page.locator('.cmp-params tr.cmp-param').first().waitFor({ timeout: 15000 });
       assert.match(await page.locator('.cmp-banners').innerText(), /ffffffff does not exist/);
       assert.equal(await page.locator('.cmp-overview thead th.cmp-run').count(), 3);
-      // REST deletions send no runs/changed yet: the panel learns it on its next load
+      // a REST deletion reaches the open panel as runs/changed "deleted" (the backend's store watcher)
       await ui.api.post('/api/2.0/mlflow/runs/delete', { run_id: c });
-      await page.reload();
       await page.locator('.cmp-banners', { hasText: 'cmp-doomed was deleted' }).waitFor({ timeout: 15000 });
+      // three runs: a code block per non-baseline run
+      assert.equal(await page.locator('.cmp-codediff').count(), 2);
     },
   },
 ];

@@ -1,8 +1,9 @@
 // Compare view for 2+ runs: overview and params side by side with the differences marked, final/best metrics with
 // the winner per row, the metric charts overlaid (the shared chart grid), and the code of the runs (commits, dirty
-// state, the code.diff artifacts; the diff itself opens in VS Code's diff editor).
+// state, the code.diff artifacts; the unified diff between the baseline's commit and each run's, and the uncommitted
+// changes, from runs/codeDiff; in VS Code also the diff editor).
 import './compare.css';
-import type { RunDetail } from '../../../../extension/src/protocol';
+import type { CodeDiffResult, RunDetail } from '../../../../extension/src/protocol';
 import { ErrorCode } from '../../../../extension/src/protocol';
 import { inVsCode, onNotification, onReconnect, postCommand, rpc, RpcError } from '../../transport';
 import { loadState, saveState } from '../../state';
@@ -10,7 +11,7 @@ import { runColors } from '../../colors';
 import { openChart, openRun } from '../../nav';
 import { debounce, formatDuration, formatTime, formatValue, h, message, render, shortId, statusBadge } from '../../dom';
 import { mountChartGrid } from '../charts/grid';
-import { codeRelation, compareMetrics, diffParams, sameParamValue, type GitSide } from './diff';
+import { codeRelation, compareMetrics, diffParams, diffStats, parseUnifiedDiff, sameParamValue, type DiffFile, type GitSide } from './diff';
 
 interface CompareState {
   onlyDiff: boolean;
@@ -20,6 +21,9 @@ interface CompareState {
 }
 
 const DIFF_ARTIFACT = 'code.diff';
+/** Files of a diff shown open at first; beyond this many (or very long ones) they start collapsed. */
+const OPEN_FILES = 8;
+const OPEN_FILE_LINES = 400;
 
 function isNotFound(e: unknown): boolean {
   return e instanceof RpcError && (e.code === ErrorCode.ResourceDoesNotExist || (e.data as any)?.errorCode === 'RESOURCE_DOES_NOT_EXIST');
@@ -43,6 +47,10 @@ export function mount(root: HTMLElement, args: any): void {
   const deleted = new Set<string>();
   let grid: ReturnType<typeof mountChartGrid> | null = null;
   let chartKeys: string[] = [];
+  /** runs/codeDiff answers per "runA|runB" (kept across redraws; dropped on Reload). */
+  const codeDiffs = new Map<string, Promise<CodeDiffResult>>();
+  /** Diff files the user opened or closed, by "<pair>|<part>|<path>" → open. */
+  const fileOpen = new Map<string, boolean>();
 
   if (requested.length < 2) {
     render(body, message('Compare needs two or more runs: select them in the Runs table and choose Compare.', 'info'));
@@ -307,16 +315,121 @@ export function mount(root: HTMLElement, args: any): void {
       null,
       table,
       h('ul', { class: 'cmp-code-notes' }, notes),
-      inVsCode()
-        ? null
-        : h(
-            'div',
-            { class: 'mt-message cmp-code-missing' },
-            'The unified diff between the runs’ code is not shown here yet: the backend has no method that returns a commit diff or an artifact’s contents. Open the runs in VS Code to see it in the diff editor, or run ',
-            h('code', null, `git diff ${base.git?.commit?.slice(0, 12) ?? '<commit>'} ${list[1]!.git?.commit?.slice(0, 12) ?? '<commit>'}`),
-            ' in the repository.',
-          ),
+      list.slice(1).map((r) => codeDiffBlock(base, r, colors)),
     );
+  }
+
+  /** The baseline → run block: the unified diff between their commits, then each one's uncommitted changes. */
+  function codeDiffBlock(base: RunDetail, r: RunDetail, colors: Map<string, string>): HTMLElement {
+    const pair = `${base.runId}|${r.runId}`;
+    const el = h('div', { class: 'cmp-codediff', 'data-run-a': base.runId, 'data-run-b': r.runId });
+    const label = (x: RunDetail) => h('span', null, h('span', { class: 'mt-swatch', style: { background: colors.get(x.runId)! } }), x.name ?? shortId(x.runId));
+    const title = h('h3', { class: 'cmp-codediff-title' }, label(base), ' → ', label(r));
+    render(el, title, message('Loading the code difference…', 'loading'));
+    let pending = codeDiffs.get(pair);
+    if (!pending) {
+      pending = rpc('runs/codeDiff', { runA: base.runId, runB: r.runId });
+      codeDiffs.set(pair, pending);
+      pending.catch(() => codeDiffs.delete(pair)); // retried on the next draw
+    }
+    pending.then(
+      (d) => {
+        const commit = (c: string | null) => (c ? h('code', { title: c }, c.slice(0, 12)) : h('span', { class: 'mt-muted' }, 'none'));
+        const parts: Node[] = [
+          h('div', { class: 'cmp-codediff-commits mt-muted' }, 'Commits: ', commit(d.commitA), ' → ', commit(d.commitB)),
+        ];
+        if (d.diff === null) parts.push(h('div', { class: 'mt-message cmp-code-reason' }, d.reason ?? 'The commit diff could not be computed.'));
+        else if (d.diff === '')
+          parts.push(h('div', { class: 'mt-muted cmp-code-same' }, d.commitA && d.commitA === d.commitB ? 'Same commit: no committed changes between them.' : 'No committed changes between them.'));
+        else parts.push(diffView(parseUnifiedDiff(d.diff), `${pair}|commits`, 'Committed changes'));
+        for (const [who, text, side] of [
+          [base, d.uncommittedA, 'a'],
+          [r, d.uncommittedB, 'b'],
+        ] as const) {
+          if (text === null) continue;
+          parts.push(diffView(parseUnifiedDiff(text), `${pair}|uncommitted-${side}`, `Uncommitted changes in ${who.name ?? shortId(who.runId)} (code.diff)`, text));
+        }
+        if (d.uncommittedA === null && d.uncommittedB === null && d.diff !== null)
+          parts.push(h('div', { class: 'mt-muted cmp-code-clean' }, 'Neither run had uncommitted changes.'));
+        if (d.truncated) parts.push(h('div', { class: 'mt-message cmp-code-truncated' }, 'The diff is long and was cut; open the runs in VS Code or use git for the rest.'));
+        render(el, title, parts);
+      },
+      (e) => render(el, title, message(`Could not compute the code difference: ${errText(e)}`, 'error')),
+    );
+    return el;
+  }
+
+  /** Files of a diff, each collapsible (contents drawn when first opened), with +/- counts. */
+  function diffView(files: DiffFile[], scope: string, heading: string, raw?: string): HTMLElement {
+    const stats = diffStats(files);
+    const wrap = h(
+      'div',
+      { class: 'cmp-diff', 'data-scope': scope.split('|').pop()! },
+      h(
+        'div',
+        { class: 'cmp-diff-heading' },
+        h('b', null, heading),
+        ' ',
+        h('span', { class: 'mt-muted' }, `${stats.files} file${stats.files === 1 ? '' : 's'}`, ' '),
+        h('span', { class: 'cmp-diff-stat-add' }, `+${stats.added}`),
+        ' ',
+        h('span', { class: 'cmp-diff-stat-del' }, `−${stats.removed}`),
+      ),
+    );
+    if (!files.length) {
+      // not a unified diff: show the text as it is
+      if (raw) wrap.append(h('pre', { class: 'cmp-diff-raw' }, raw));
+      return wrap;
+    }
+    files.forEach((f, idx) => {
+      const key = `${scope}|${f.path}`;
+      const lines = f.hunks.reduce((n, hk) => n + hk.lines.length, 0);
+      const open = fileOpen.get(key) ?? (idx < OPEN_FILES && lines <= OPEN_FILE_LINES);
+      const body = h('div', { class: 'cmp-diff-body' });
+      let drawn = false;
+      const draw = () => {
+        if (drawn) return;
+        drawn = true;
+        if (f.status === 'binary' || !f.hunks.length) {
+          render(body, h('div', { class: 'mt-muted cmp-diff-empty' }, f.status === 'binary' ? 'Binary file.' : f.meta.filter((m) => !m.startsWith('diff ') && !m.startsWith('index ')).join('\n') || 'No content changes.'));
+          return;
+        }
+        render(
+          body,
+          f.hunks.map((hk) =>
+            h(
+              'div',
+              { class: 'cmp-hunk' },
+              h('div', { class: 'cmp-hunk-header' }, hk.header),
+              hk.lines.map((l) =>
+                h('div', { class: `cmp-dl cmp-dl-${l.kind}` }, l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : l.kind === 'ctx' ? ' ' : '', l.text),
+              ),
+            ),
+          ),
+        );
+      };
+      const det = h(
+        'details',
+        { class: `cmp-diff-file cmp-file-${f.status}`, 'data-path': f.path },
+        h(
+          'summary',
+          { class: 'cmp-diff-file-header' },
+          h('code', null, f.status === 'renamed' && f.oldPath && f.oldPath !== f.path ? `${f.oldPath} → ${f.path}` : f.path),
+          f.status !== 'modified' ? h('span', { class: 'cmp-file-status' }, f.status) : null,
+          h('span', { class: 'cmp-diff-stat-add' }, `+${f.added}`),
+          h('span', { class: 'cmp-diff-stat-del' }, `−${f.removed}`),
+        ),
+        body,
+      );
+      det.open = open;
+      if (open) draw();
+      det.addEventListener('toggle', () => {
+        fileOpen.set(key, det.open);
+        if (det.open) draw();
+      });
+      wrap.append(det);
+    });
+    return wrap;
   }
 
   function drawBanners(): void {
@@ -364,7 +477,7 @@ export function mount(root: HTMLElement, args: any): void {
         'System metrics',
       ),
       h('button', { class: 'mt-secondary', onclick: () => openChart(list.map((r) => r.runId)) }, 'Open charts'),
-      h('button', { class: 'mt-secondary', title: 'Reload', onclick: () => void load() }, 'Reload'),
+      h('button', { class: 'mt-secondary', title: 'Reload', onclick: () => (codeDiffs.clear(), void load()) }, 'Reload'),
     );
   }
 
@@ -376,7 +489,7 @@ export function mount(root: HTMLElement, args: any): void {
     reload();
   });
   onReconnect(() => void load());
-  // Some changes send no notification (e.g. a run deleted through the REST API): re-read when the panel is shown again.
+  // Notifications missed while hidden or disconnected: re-read when the panel is shown again.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reload());
   void load();
 }

@@ -1,7 +1,7 @@
 // The run page: overview, params, tags (editable), metric charts, system metrics, live logs (virtualized, searchable),
 // artifacts, inputs/outputs, and the Re-run / Stop / Compare / Lineage / Deploy buttons.
 import './run.css';
-import type { RunDetail, RunFile, RunRow } from '../../../../extension/src/protocol';
+import type { ArtifactInfo, RunDetail, RunFile, RunRow } from '../../../../extension/src/protocol';
 import { ErrorCode } from '../../../../extension/src/protocol';
 import { inVsCode, onNotification, onReconnect, postCommand, rpc, RpcError } from '../../transport';
 import { loadState, saveState } from '../../state';
@@ -12,8 +12,14 @@ import { mountChartGrid } from '../charts/grid';
 import {
   artifactKind,
   formatBytes,
+  imageDataUrl,
   isSystemTag,
+  joinLive,
   LogBuffer,
+  LogPager,
+  parseCsv,
+  prettyJson,
+  readRange,
   runDuration,
   splitFiles,
   splitMatches,
@@ -34,6 +40,8 @@ const TABS: { id: Tab; label: string }[] = [
 
 interface RunPageState {
   tab: Tab;
+  /** The artifact previewed in the Artifacts tab. */
+  artifact?: string | null;
   logQuery: string;
   logOnlyMatches: boolean;
   logFollow: boolean;
@@ -41,6 +49,13 @@ interface RunPageState {
 
 const LOG_ROW_H = 18;
 const LOG_ARTIFACT = 'logs/output.log';
+/** Text, CSV and JSON previews show the start of the artifact. */
+const PREVIEW_BYTES = 256 * 1024;
+const CSV_PREVIEW_ROWS = 200;
+/** artifacts/read's limit: larger images are not previewed. */
+const IMAGE_MAX_BYTES = 8 << 20;
+/** After the log file is read, live lines arriving this soon may repeat its last lines. */
+const JOIN_WINDOW_MS = 5000;
 
 function isNotFound(e: unknown): boolean {
   return e instanceof RpcError && (e.code === ErrorCode.ResourceDoesNotExist || (e.data as any)?.errorCode === 'RESOURCE_DOES_NOT_EXIST');
@@ -81,7 +96,11 @@ export function mount(root: HTMLElement, args: any): void {
     if (!run) render(panes.get('overview')!, message('Loading the run…', 'loading'));
     try {
       const r = await rpc('runs/get', { runId });
+      const ended = run?.status === 'RUNNING' && r.status !== 'RUNNING';
       run = r;
+      // The output of a run read while it ran may miss lines (sent before this page listened): the complete log
+      // is written before the status changes, so read it again.
+      if (ended && historyWhileRunning && history !== 'idle') reloadHistory();
       runId = r.runId; // a prefix in the args becomes the full id
       deleted = r.lifecycleStage === 'deleted';
     } catch (e) {
@@ -201,7 +220,10 @@ export function mount(root: HTMLElement, args: any): void {
       b.setAttribute('aria-selected', String(on));
     }
     if (tab === 'metrics' || tab === 'system') ensureGrid(tab);
-    if (tab === 'logs') drawLogRows();
+    if (tab === 'logs') {
+      drawLogRows();
+      void loadHistory();
+    }
   }
 
   // ---- overview: attributes, params, tags, metric summaries ------------------------------------------------------
@@ -524,20 +546,145 @@ export function mount(root: HTMLElement, args: any): void {
     recomputeMatches();
   }
 
+  // The log history: logs/output.log read from its end backwards (LOG_PAGE_BYTES at a time), then live lines.
+  let pager = new LogPager();
+  let history: 'idle' | 'loading' | 'loaded' | 'none' | 'error' = 'idle';
+  let historyError = '';
+  let loadingEarlier = false;
+  /** Lines of the file that live lines may still repeat (the file is written as lines arrive), until joinUntil. */
+  let joinRef: string[] | null = null;
+  let joinUntil = 0;
+  /** Bumped when the history is read again: answers for an older read are dropped. */
+  let histGen = 0;
+  let historyWhileRunning = false;
+
+  const readLog = (offset: number, maxBytes: number) => rpc('artifacts/read', { runId, path: LOG_ARTIFACT, offset, maxBytes });
+
+  async function loadHistory(): Promise<void> {
+    if (history !== 'idle' || !run) return;
+    history = 'loading';
+    historyWhileRunning = run.status === 'RUNNING';
+    const gen = ++histGen;
+    updateLogNote();
+    try {
+      const probe = await readLog(0, 1);
+      if (gen !== histGen) return;
+      const { offset, length } = pager.nextRange(probe.size);
+      const { bytes, size } = await readRange(readLog, offset, length);
+      if (gen !== histGen) return;
+      const lines = pager.add(offset, bytes, size);
+      // live lines already shown may be the file's last lines: keep one copy
+      const live = log.lines.map((l) => l.text);
+      const { skip, pending } = joinLive(lines, live);
+      log.lines.splice(0, skip);
+      const added = log.prepend('stdout', lines);
+      joinRef = pending.length ? pending : live.length ? null : lines.slice(-1000);
+      joinUntil = Date.now() + JOIN_WINDOW_MS;
+      history = 'loaded';
+      afterHistory(added, true);
+    } catch (e) {
+      if (gen !== histGen) return;
+      if (isNotFound(e)) history = 'none';
+      else {
+        history = 'error';
+        historyError = errText(e);
+      }
+      updateLogNote();
+    }
+  }
+
+  async function loadEarlier(): Promise<void> {
+    if (loadingEarlier || !pager.hasEarlier || log.full) return;
+    loadingEarlier = true;
+    const gen = histGen;
+    updateLogNote();
+    try {
+      const { offset, length } = pager.nextRange();
+      const { bytes } = await readRange(readLog, offset, length);
+      if (gen !== histGen) return;
+      const added = log.prepend('stdout', pager.add(offset, bytes));
+      loadingEarlier = false;
+      afterHistory(added, false);
+    } catch (e) {
+      if (gen !== histGen) return;
+      loadingEarlier = false;
+      historyError = errText(e);
+      updateLogNote();
+    }
+  }
+
+  /** Lines were put before the others: keep the view where it was (or at the end when following). */
+  function afterHistory(added: number, first: boolean): void {
+    const keepTop = logViewport.scrollTop;
+    currentMatch = -1;
+    recomputeMatches();
+    updateLogNote();
+    drawTabs();
+    if (first && st.logFollow) scrollLogToEnd();
+    else if (!(st.logOnlyMatches && st.logQuery)) logViewport.scrollTop = keepTop + added * LOG_ROW_H;
+    drawLogRows();
+  }
+
+  /** Live lines, minus those the log file already showed. */
+  function liveLines(lines: string[]): string[] {
+    if (!joinRef) return lines;
+    if (Date.now() > joinUntil) {
+      joinRef = null;
+      return lines;
+    }
+    const { skip, pending } = joinLive(joinRef, lines);
+    joinRef = pending.length ? pending : null;
+    return skip ? lines.slice(skip) : lines;
+  }
+
   function updateLogNote(): void {
-    const hasLogArtifact = (run?.artifacts ?? []).some((a) => a.path === LOG_ARTIFACT);
-    const parts: string[] = [];
-    if (!log.lines.length)
+    const parts: (Node | string)[] = [];
+    const sep = () => parts.length && parts.push(' ');
+    if (history === 'loading') parts.push(`Loading ${LOG_ARTIFACT}…`);
+    else if (history === 'error') parts.push(h('span', { class: 'mt-error' }, `Could not read ${LOG_ARTIFACT}: ${historyError}`));
+    else if (history === 'loaded' && pager.hasEarlier) {
+      parts.push(
+        h('span', { class: 'rp-log-range' }, `Showing the last ${formatBytes(pager.end - pager.start)} of ${formatBytes(pager.end)} of ${LOG_ARTIFACT}.`),
+        ' ',
+        log.full
+          ? h('span', null, '(no room for earlier lines)')
+          : h('button', { class: 'mt-secondary rp-log-earlier', disabled: loadingEarlier, onclick: () => void loadEarlier() }, loadingEarlier ? 'Loading…' : 'Load earlier'),
+      );
+      if (historyError) (sep(), parts.push(h('span', { class: 'mt-error' }, historyError)));
+    }
+    if (!log.lines.length && history !== 'loading' && history !== 'error') {
+      sep();
       parts.push(
         run?.status === 'RUNNING' && run.launchedHere
           ? 'Waiting for output…'
-          : 'Output shown here arrives live while a run launched by this backend is running.',
+          : history === 'none' || history === 'loaded'
+            ? 'No output recorded for this run.'
+            : '',
       );
-    if (hasLogArtifact)
-      parts.push(`The complete output is saved as the ${LOG_ARTIFACT} artifact; showing it here needs a backend method that returns an artifact’s contents (not available yet).`);
-    if (log.dropped) parts.push(`${log.dropped.toLocaleString()} older lines dropped.`);
-    logNote.textContent = parts.join(' ');
-    logNote.hidden = parts.length === 0;
+    }
+    if (history !== 'idle' && history !== 'loading' && run?.status === 'RUNNING' && !run.launchedHere) {
+      sep();
+      parts.push(
+        'This run was not launched here: its new output shows when the log is read again. ',
+        h('button', { class: 'mt-secondary rp-log-reload', onclick: () => reloadHistory() }, 'Read again'),
+      );
+    }
+    if (log.dropped) (sep(), parts.push(`${log.dropped.toLocaleString()} older lines dropped.`));
+    const shown = parts.filter((p) => p !== '');
+    render(logNote, shown);
+    logNote.hidden = shown.length === 0;
+  }
+
+  function reloadHistory(): void {
+    histGen++;
+    loadingEarlier = false;
+    joinRef = null;
+    log.lines.length = 0;
+    log.dropped = 0;
+    pager = new LogPager();
+    history = 'idle';
+    historyError = '';
+    void loadHistory();
   }
 
   function recomputeMatches(): void {
@@ -567,6 +714,7 @@ export function mount(root: HTMLElement, args: any): void {
     const [first, last] = visibleRange(logViewport.scrollTop, logViewport.clientHeight || 400, LOG_ROW_H, count);
     const q = st.logQuery;
     const cur = currentMatch >= 0 ? matches[currentMatch] : -1;
+    const partialHistory = history === 'loaded' && pager.hasEarlier;
     const rows: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
       const li = shown ? shown[i]! : i;
@@ -579,7 +727,8 @@ export function mount(root: HTMLElement, args: any): void {
             style: { top: `${i * LOG_ROW_H}px` },
             'data-line': String(li + 1),
           },
-          h('span', { class: 'rp-log-no' }, String(li + 1 + log.dropped)),
+          // numbers count from the file's first line: unknown while its start is not loaded
+          h('span', { class: 'rp-log-no' }, partialHistory ? '' : String(li + 1 + log.dropped)),
           splitMatches(line.text, q).map((s) => (s.match ? h('mark', null, s.text) : s.text)),
         ),
       );
@@ -616,15 +765,20 @@ export function mount(root: HTMLElement, args: any): void {
   }, 50);
 
   // ---- artifacts, inputs/outputs --------------------------------------------------------------------------------
+  const artPreview = h('div', { class: 'rp-preview' });
+  /** path + sha256 of what artPreview shows (or is loading). */
+  let previewKey = '';
+
   function drawArtifacts(): void {
     const r = run!;
     const pane = panes.get('artifacts')!;
     const arts = [...(r.artifacts ?? [])].sort((a, b) => a.path.localeCompare(b.path));
     if (!arts.length) return render(pane, message('No artifacts.', 'info'));
     const total = arts.reduce((s, a) => s + a.size, 0);
+    const selected = arts.find((a) => a.path === st.artifact) ?? null;
     render(
       pane,
-      h('div', { class: 'mt-muted rp-pad' }, `${arts.length} artifacts, ${formatBytes(total)}. Previews of text, images and CSV need a backend method that returns an artifact’s contents (not available yet).`),
+      h('div', { class: 'mt-muted rp-pad' }, `${arts.length} artifacts, ${formatBytes(total)}. Choose one to preview it.`),
       h(
         'table',
         { class: 'rp-table rp-artifacts' },
@@ -635,8 +789,16 @@ export function mount(root: HTMLElement, args: any): void {
           arts.map((a) =>
             h(
               'tr',
-              { 'data-path': a.path },
-              h('td', null, h('code', null, a.path)),
+              { 'data-path': a.path, class: a === selected ? 'rp-artifact-selected' : '' },
+              h(
+                'td',
+                null,
+                h(
+                  'a',
+                  { href: '#', class: 'rp-artifact-link', title: 'Preview', onclick: (e: Event) => (e.preventDefault(), selectArtifact(a.path)) },
+                  h('code', null, a.path),
+                ),
+              ),
               h('td', { class: 'mt-muted' }, artifactKind(a.path)),
               h('td', { class: 'rp-num', title: `${a.size.toLocaleString()} bytes` }, formatBytes(a.size)),
               h('td', null, h('code', { class: 'mt-muted', title: a.sha256 }, a.sha256.slice(0, 12))),
@@ -651,7 +813,76 @@ export function mount(root: HTMLElement, args: any): void {
           ),
         ),
       ),
+      selected ? artPreview : null,
     );
+    if (selected) void preview(selected);
+  }
+
+  function selectArtifact(path: string): void {
+    st.artifact = st.artifact === path ? null : path;
+    save();
+    drawArtifacts();
+  }
+
+  async function preview(a: ArtifactInfo): Promise<void> {
+    const key = `${a.path}\n${a.sha256}\n${a.size}`;
+    if (key === previewKey) return;
+    previewKey = key;
+    const kind = artifactKind(a.path);
+    const title = h(
+      'div',
+      { class: 'mt-toolbar rp-preview-title' },
+      h('b', null, a.path),
+      h('span', { class: 'mt-muted' }, formatBytes(a.size)),
+      h('span', { class: 'mt-spacer' }),
+      h('button', { class: 'mt-icon', title: 'Close the preview', onclick: () => selectArtifact(a.path) }, '×'),
+    );
+    const show = (...body: (Node | string | null)[]) => {
+      if (previewKey === key) render(artPreview, title, h('div', { class: 'rp-preview-body', 'data-kind': kind }, body));
+    };
+    show(message('Loading the preview…', 'loading'));
+    const read = (offset: number, maxBytes: number) => rpc('artifacts/read', { runId: run!.runId, path: a.path, offset, maxBytes });
+    const noPreview = (why: string) => h('div', { class: 'mt-muted rp-no-preview' }, `${formatBytes(a.size)} (${a.size.toLocaleString()} bytes) — ${why}`);
+    const cutNote = (c: { size: number; data: string }, what: string) =>
+      h('div', { class: 'mt-muted rp-preview-cut' }, `Showing ${what} of ${formatBytes(c.size)}.`);
+    try {
+      if (kind === 'image') {
+        if (a.size > IMAGE_MAX_BYTES) return show(noPreview('too large to preview.'));
+        const c = await read(0, Math.min(IMAGE_MAX_BYTES, Math.max(1, a.size)));
+        if (c.truncated) return show(noPreview('too large to preview.'));
+        return show(h('img', { class: 'rp-preview-img', src: imageDataUrl(a.path, c), alt: a.path }));
+      }
+      const c = await read(0, PREVIEW_BYTES);
+      if (c.encoding === 'base64') return show(noPreview('binary, no preview.'));
+      if (!c.data.length) return show(h('div', { class: 'mt-muted' }, 'Empty.'));
+      if (kind === 'csv') {
+        const { rows, more } = parseCsv(c.data, { delimiter: /\.tsv$/i.test(a.path) ? '\t' : ',', maxRows: CSV_PREVIEW_ROWS, truncated: c.truncated });
+        const [head, ...body] = rows;
+        const width = Math.max(0, ...rows.map((r) => r.length));
+        const pad = (r: string[]) => Array.from({ length: width }, (_, i) => r[i] ?? '');
+        return show(
+          h('div', { class: 'mt-muted rp-preview-cut' }, `${body.length.toLocaleString()} rows${more ? ' (the first ones)' : ''}, ${width} columns.`),
+          h(
+            'div',
+            { class: 'rp-csv-wrap' },
+            h(
+              'table',
+              { class: 'rp-table rp-csv' },
+              head ? h('thead', null, h('tr', null, pad(head).map((x) => h('th', null, x)))) : null,
+              h('tbody', null, body.map((r) => h('tr', null, pad(r).map((x) => h('td', null, x))))),
+            ),
+          ),
+        );
+      }
+      if (kind === 'json' && !c.truncated) {
+        const pretty = prettyJson(c.data);
+        if (pretty !== null) return show(h('pre', { class: 'rp-preview-text rp-preview-json' }, pretty));
+      }
+      return show(c.truncated ? cutNote(c, `the first ${formatBytes(PREVIEW_BYTES)}`) : null, h('pre', { class: 'rp-preview-text' }, c.data));
+    } catch (e) {
+      show(isNotFound(e) ? noPreview('its file is missing.') : h('div', { class: 'mt-error-box' }, `Could not read the artifact: ${errText(e)}`));
+      if (previewKey === key) previewKey = ''; // try again next time
+    }
   }
 
   function filesTable(title: string, files: RunFile[]): HTMLElement {
@@ -750,11 +981,13 @@ export function mount(root: HTMLElement, args: any): void {
   });
   onNotification('log/append', (p) => {
     if (p.runId !== runId && !(runId.length < 32 && p.runId.startsWith(runId))) return;
-    log.append(p.stream, p.lines);
+    const lines = liveLines(p.lines);
+    if (!lines.length) return;
+    log.append(p.stream, lines);
     onLogLines();
   });
   onReconnect(() => void load());
-  // Some changes send no notification (e.g. a run deleted through the REST API): re-read when the panel is shown again.
+  // Notifications missed while hidden or disconnected: re-read when the panel is shown again.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reload());
   setInterval(() => {
     if (run && run.status === 'RUNNING' && durationEl) durationEl.textContent = formatDuration(runDuration(run, Date.now()));

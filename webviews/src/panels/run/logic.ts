@@ -1,5 +1,6 @@
-// Pure logic of the run page: metric sections, sizes, artifact kinds, the log buffer with search and windowing.
-import type { MetricSummary, RunFile } from '../../../../extension/src/protocol';
+// Pure logic of the run page: metric sections, sizes, artifact kinds, the log buffer with search and windowing,
+// paging a log artifact backwards, merging it with live lines, artifact previews (bytes, CSV).
+import type { ArtifactContent, MetricSummary, RunFile } from '../../../../extension/src/protocol';
 
 export const SYSTEM_PREFIX = 'system/';
 
@@ -26,15 +27,24 @@ export function formatBytes(n: number | null | undefined): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
-export type ArtifactKind = 'image' | 'csv' | 'text' | 'other';
+export type ArtifactKind = 'image' | 'csv' | 'json' | 'text' | 'other';
+
+const extOf = (path: string) => (path.match(/\.([^./\\]+)$/)?.[1] ?? '').toLowerCase();
 
 /** What a preview of the artifact would be, from its extension. */
 export function artifactKind(path: string): ArtifactKind {
-  const ext = (path.match(/\.([^./\\]+)$/)?.[1] ?? '').toLowerCase();
+  const ext = extOf(path);
   if (['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp'].includes(ext)) return 'image';
   if (['csv', 'tsv'].includes(ext)) return 'csv';
-  if (['txt', 'log', 'md', 'json', 'yaml', 'yml', 'diff', 'patch', 'py', 'toml', 'ini', 'cfg', 'xml', 'html', 'sh', 'jsonl'].includes(ext)) return 'text';
+  if (ext === 'json') return 'json';
+  if (['txt', 'log', 'md', 'yaml', 'yml', 'diff', 'patch', 'py', 'toml', 'ini', 'cfg', 'xml', 'html', 'sh', 'jsonl'].includes(ext)) return 'text';
   return 'other';
+}
+
+/** The MIME type of an image artifact, for a data: URL. */
+export function imageMime(path: string): string {
+  const ext = extOf(path);
+  return ext === 'svg' ? 'image/svg+xml' : ext === 'jpg' ? 'image/jpeg' : `image/${ext || 'png'}`;
 }
 
 /** Tags MLTrack/MLflow set themselves: shown read-only. */
@@ -80,6 +90,21 @@ export class LogBuffer {
     }
   }
 
+  /** Earlier lines (from the log file), put before the others; as many as fit. Returns how many were added. */
+  prepend(stream: 'stdout' | 'stderr', lines: string[]): number {
+    const room = Math.max(0, this.maxLines - this.lines.length);
+    const take = lines.slice(Math.max(0, lines.length - room));
+    const later = this.lines.splice(0);
+    for (const text of take) this.lines.push({ stream, text });
+    for (const l of later) this.lines.push(l);
+    return take.length;
+  }
+
+  /** No room for earlier lines. */
+  get full(): boolean {
+    return this.lines.length >= this.maxLines;
+  }
+
   /** Indices of the lines containing `query` (case-insensitive); every index when the query is empty. */
   search(query: string): number[] {
     const q = query.toLowerCase();
@@ -119,4 +144,197 @@ export function runDuration(run: { durationMs: number | null; startTime: number;
   if (run.status === 'RUNNING') return Math.max(0, now - run.startTime);
   if (run.endTime !== null && run.endTime !== undefined) return run.endTime - run.startTime;
   return null;
+}
+
+// ---- artifact bytes -------------------------------------------------------------------------------------------------
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** The bytes of an artifacts/read answer, whichever its encoding. */
+export function contentBytes(c: Pick<ArtifactContent, 'data' | 'encoding'>): Uint8Array {
+  return c.encoding === 'base64' ? base64ToBytes(c.data) : new TextEncoder().encode(c.data);
+}
+
+/** A data: URL for an image artifact (svg arrives as text, the others as base64). */
+export function imageDataUrl(path: string, c: Pick<ArtifactContent, 'data' | 'encoding'>): string {
+  const b64 = c.encoding === 'base64' ? c.data : bytesToBase64(new TextEncoder().encode(c.data));
+  return `data:${imageMime(path)};base64,${b64}`;
+}
+
+export type ArtifactReader = (offset: number, maxBytes: number) => Promise<Pick<ArtifactContent, 'data' | 'encoding' | 'size' | 'offset'>>;
+
+/**
+ * Exactly the bytes [offset, offset+length) of an artifact (fewer at its end). artifacts/read may answer with fewer
+ * bytes than asked (it trims a UTF-8 character cut at the slice's end), so this reads on until it has them all.
+ */
+export async function readRange(read: ArtifactReader, offset: number, length: number): Promise<{ bytes: Uint8Array; size: number }> {
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  let size = offset + length;
+  while (got < length) {
+    const want = length - got;
+    // at least 4 bytes: a request for the first bytes of a character would come back trimmed to nothing
+    const c = await read(offset + got, Math.max(want, 4));
+    size = c.size;
+    let b = contentBytes(c);
+    if (b.length > want) b = b.subarray(0, want);
+    if (!b.length) break;
+    parts.push(b);
+    got += b.length;
+    if (offset + got >= size) break;
+  }
+  return { bytes: concatBytes(parts), size };
+}
+
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
+}
+
+// ---- log paging ---------------------------------------------------------------------------------------------------
+
+/** How much of a log artifact is loaded at a time (the newest first, then earlier pages on demand). */
+export const LOG_PAGE_BYTES = 1 << 20;
+
+const splitLines = (text: string): string[] => {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+};
+
+/**
+ * Reads a log file backwards in pages of whole lines. `start` is the byte offset of the earliest byte read; the
+ * bytes from there to the first newline (a line that began before `start`) are held back until the page before
+ * completes it. Lines are decoded only between newlines, so a page cut inside a UTF-8 character is harmless.
+ */
+export class LogPager {
+  /** Byte offset of the earliest byte read; -1 before the first page. */
+  start = -1;
+  /** File size when the newest page was read. */
+  end = 0;
+  private held: Uint8Array = new Uint8Array(0);
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(readonly pageBytes = LOG_PAGE_BYTES) {}
+
+  /** Something earlier is left to load. */
+  get hasEarlier(): boolean {
+    return this.start > 0;
+  }
+
+  /** The byte range of the next page to read: the newest page for the first call, then the one before. */
+  nextRange(size?: number): { offset: number; length: number } {
+    if (this.start < 0) {
+      const s = Math.max(0, size ?? 0);
+      return { offset: Math.max(0, s - this.pageBytes), length: Math.min(s, this.pageBytes) };
+    }
+    const offset = Math.max(0, this.start - this.pageBytes);
+    return { offset, length: this.start - offset };
+  }
+
+  /** Takes the page read at `offset` (the newest page first, with the file's size); returns its complete lines, oldest first. */
+  add(offset: number, bytes: Uint8Array, size?: number): string[] {
+    if (this.start < 0) this.end = size ?? offset + bytes.length;
+    const all = concatBytes([bytes, this.held]);
+    this.start = offset;
+    let from = 0;
+    if (offset > 0) {
+      const nl = all.indexOf(10);
+      if (nl < 0) {
+        this.held = all; // one long line, still incomplete: wait for the page before
+        return [];
+      }
+      from = nl + 1;
+      this.held = all.slice(0, from);
+    } else this.held = new Uint8Array(0);
+    return splitLines(this.decoder.decode(all.subarray(from)));
+  }
+}
+
+/**
+ * Where live lines (log/append) join a log read from the file: the file may already hold the first of them (it is
+ * written as the lines arrive). Finds the smallest j (within the last `window` history lines) such that history[j..]
+ * and `live` agree where they overlap; `skip` live lines are duplicates, and `pending` are history lines that
+ * are still to come as live lines (to skip then too).
+ */
+export function joinLive(history: readonly string[], live: readonly string[], window = 1000): { skip: number; pending: string[] } {
+  if (!live.length || !history.length) return { skip: 0, pending: [] };
+  const n = history.length;
+  for (let j = Math.max(0, n - window); j < n; j++) {
+    const common = Math.min(n - j, live.length);
+    let ok = true;
+    for (let k = 0; k < common && ok; k++) ok = history[j + k] === live[k];
+    if (ok) return { skip: common, pending: history.slice(j + common) };
+  }
+  return { skip: 0, pending: [] };
+}
+
+// ---- CSV preview ----------------------------------------------------------------------------------------------------
+
+/**
+ * Parses CSV (RFC 4180: quoted fields, "" escapes, newlines inside quotes) into at most `maxRows` rows. When
+ * `truncated` (the text is the first part of the file), the last row, maybe cut, is dropped. `more`: rows were left out.
+ */
+export function parseCsv(text: string, opts: { delimiter?: string; maxRows?: number; truncated?: boolean } = {}): { rows: string[][]; more: boolean } {
+  const delim = opts.delimiter ?? ',';
+  const maxRows = opts.maxRows ?? 200;
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  if (text.charCodeAt(0) === 0xfeff) i = 1; // BOM
+  let more = false;
+  const endRow = () => {
+    row.push(field);
+    field = '';
+    rows.push(row);
+    row = [];
+  };
+  for (; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') (field += '"'), i++;
+        else quoted = false;
+      } else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === delim) (row.push(field), (field = ''));
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+      if (rows.length > maxRows) break;
+    } else field += ch;
+  }
+  const cut = i < text.length;
+  if (!cut && (field !== '' || row.length)) {
+    if (opts.truncated) more = true; // a partial last row
+    else endRow();
+  }
+  if (rows.length > maxRows || cut) more = true;
+  if (opts.truncated) more = true;
+  return { rows: rows.slice(0, maxRows), more };
+}
+
+/** Pretty-printed JSON, or null when the text does not parse. */
+export function prettyJson(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return null;
+  }
 }
