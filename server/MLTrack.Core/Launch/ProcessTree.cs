@@ -146,6 +146,15 @@ public static class ProcessTree
         }
     }
 
+    /// <summary>Whether any live process (other than this one) carries the <c>NAME=value</c> environment entry.</summary>
+    public static bool AnyMarkedAlive(string environmentMarker)
+    {
+        if (!IsSupported) return false;
+        var marker = System.Text.Encoding.UTF8.GetBytes(environmentMarker + "\0");
+        var self = Environment.ProcessId;
+        return ProcStat.ReadAll().Any(p => p.Pid != self && !p.IsZombie && HasEnvironmentEntry(p.Pid, marker));
+    }
+
     /// <summary>Whether the process's initial environment holds the entry (given as <c>NAME=value\0</c>).</summary>
     private static bool HasEnvironmentEntry(int pid, byte[] entry)
     {

@@ -26,6 +26,7 @@ public sealed class RunLauncher(ITrackingStore store)
     // How long to keep reading after the process exited. Output normally ends at exit; a background process that
     // inherited the pipes can keep them open forever, and must not keep the run open with it.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan UnreadOutputTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the request to completion. Cancelling kills the whole process tree and records the run as KILLED.</summary>
     /// <exception cref="ArgumentException">Empty command or invalid <see cref="LaunchRequest.MetricPattern"/> (checked before anything is recorded).</exception>
@@ -207,6 +208,10 @@ public sealed class RunLauncher(ITrackingStore store)
             }
             var drained = Task.WhenAll(pumps);
             await Task.WhenAny(drained, Task.Delay(DrainTimeout, cancel)).ConfigureAwait(false);
+            // Still open with none of the run's processes alive: nobody holds the pipe, the rest is only unread (a
+            // loaded machine): read it all rather than lose the last lines and their metrics.
+            if (!drained.IsCompleted && !cancel.IsCancellationRequested && !ProcessTree.AnyMarkedAlive(marker))
+                await Task.WhenAny(drained, Task.Delay(UnreadOutputTimeout, cancel)).ConfigureAwait(false);
             if (!leftoversKilled && cancel.IsCancellationRequested)
             {
                 // Cancelled just after the process exited, while its background jobs still ran.
