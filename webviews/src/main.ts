@@ -2,6 +2,7 @@
 //   <body data-panel="runs|charts|compare|run|lineage|search" data-args='<json>' [data-token data-rpc]>
 //     <div id="app"></div> + main.css + main.js (nonce'd)
 // main reads the panel name and args and mounts that panel into #app.
+import { saveState } from './state';
 import 'uplot/dist/uPlot.min.css';
 import './theme.css';
 import * as runs from './panels/runs/index';
@@ -34,6 +35,8 @@ function start(): void {
   const args = parseArgs(body.dataset.args ?? q.get('args') ?? undefined);
   const root = document.getElementById('app') ?? body.appendChild(document.createElement('div'));
   root.id = 'app';
+  // Keep the args in the panel's state: VS Code's panel serializer reads `__args` to reopen the same panel after a reload.
+  if (body.dataset.args) saveState(body.dataset.args, '__args');
   const panel = panels[name];
   if (!panel) {
     root.textContent = `Unknown panel "${name}".`;
