@@ -12,6 +12,7 @@ public static class StoreBench
 {
     private const int Points = 1_000_000, Batch = 1_000;
     private const int SearchRuns = 100_000;
+    private const int LongPoints = 10_000_000, LongBatch = 16 * 4096; // batches of whole chunks: ~2,440 chunks of 4,096 points
 
     public static IEnumerable<BenchResult> Run(BenchContext ctx)
     {
@@ -31,6 +32,22 @@ public static class StoreBench
             yield return new("store", "1,000-bucket summary of it", $"{buckets:0.0} ms", "≤ 30 ms", buckets <= 30);
             double zoom = Timing.MedianMs(() => store.GetMetricBuckets(runId, "loss", 1000, 400_000, 410_000));
             yield return new("store", "1,000-bucket summary of a 10,000-step zoom", $"{zoom:0.0} ms", "(none)", true);
+        }
+
+        using (var store = LongSeries(ctx))
+        {
+            var runId = store.SearchRuns(new RunQuery { MaxResults = 1 }).Runs[0].RunId;
+            IReadOnlyList<MetricBucket> result = [];
+            double wide = Timing.MedianMs(() => result = store.GetMetricBuckets(runId, "loss", 1366));
+            if (result.Count != 1366 || result.Sum(b => b.Count) != LongPoints)
+                throw new InvalidOperationException($"got {result.Count} buckets of {result.Sum(b => b.Count)} points, expected 1366 of {LongPoints}");
+            yield return new("store", $"1,366-bucket summary of a {LongPoints:N0}-point series", $"{wide:0.0} ms", "≤ 50 ms", wide <= 50);
+            double thousand = Timing.MedianMs(() => store.GetMetricBuckets(runId, "loss", 1000));
+            yield return new("store", "1,000-bucket summary of it", $"{thousand:0.0} ms", "(none)", true);
+            double mid = Timing.MedianMs(() => store.GetMetricBuckets(runId, "loss", 1000, 4_000_000, 4_999_999));
+            yield return new("store", "1,000-bucket summary of a 1,000,000-step zoom of it", $"{mid:0.0} ms", "(none)", true);
+            double narrow = Timing.MedianMs(() => store.GetMetricBuckets(runId, "loss", 1000, 4_000_000, 4_009_999));
+            yield return new("store", "1,000-bucket summary of a 10,000-step zoom of it", $"{narrow:0.0} ms", "(none)", true);
         }
 
         using (var store = SeededRuns(ctx))
@@ -97,6 +114,35 @@ public static class StoreBench
             }
         }
         Console.Error.WriteLine($"\r  seeded {SearchRuns:N0} runs in {sw.Elapsed.TotalSeconds:0}s        ");
+        SqliteConnectionPoolReset();
+        File.Move(tmp, path);
+        return SqliteTrackingStore.Open(path);
+    }
+
+    /// <summary>One run with a 10,000,000-point "loss" series, seeded through the public API once, then reused from the scratch folder.</summary>
+    private static SqliteTrackingStore LongSeries(BenchContext ctx)
+    {
+        var path = Path.Combine(ctx.ScratchDir, $"runs-long-series-{LongPoints}-v{SqliteTrackingStore.SchemaVersion}.db");
+        if (File.Exists(path)) return SqliteTrackingStore.Open(path);
+        var tmp = path + ".partial";
+        foreach (var f in new[] { tmp, tmp + "-wal", tmp + "-shm" }) File.Delete(f);
+        var sw = Stopwatch.StartNew();
+        using (var store = SqliteTrackingStore.Open(tmp))
+        {
+            var run = store.CreateRun(new NewRun { Name = "long" });
+            long t0 = 1_700_000_000_000;
+            var batch = new List<MetricPoint>(LongBatch);
+            for (int step = 0; step < LongPoints; step++)
+            {
+                batch.Add(new MetricPoint("loss", 1.0 / (1 + step) + Math.Sin(step) * 0.01, t0 + step / 10, step));
+                if (batch.Count == LongBatch || step == LongPoints - 1)
+                {
+                    store.LogMetrics(run.RunId, batch);
+                    batch.Clear();
+                }
+            }
+        }
+        Console.Error.WriteLine($"  seeded a {LongPoints:N0}-point series in {sw.Elapsed.TotalSeconds:0}s");
         SqliteConnectionPoolReset();
         File.Move(tmp, path);
         return SqliteTrackingStore.Open(path);

@@ -71,7 +71,10 @@ public sealed class MetricBucketer
         : (int)((Int128)(step - _from) * _buckets / _span);
 
     /// <summary>First step of bucket <paramref name="b"/>: the smallest s with BucketOf(s) == b.</summary>
-    private long Lower(int b) => _from + (long)(((Int128)b * _span + _buckets - 1) / _buckets);
+    private long Lower(int b) => Lower(_from, _span, _buckets, b);
+
+    /// <summary>First step of bucket <paramref name="b"/> when <paramref name="span"/> steps from <paramref name="from"/> are cut into <paramref name="buckets"/> equal ranges.</summary>
+    internal static long Lower(long from, long span, int buckets, int b) => from + (long)(((Int128)b * span + buckets - 1) / buckets);
 
     public IReadOnlyList<MetricBucket> Result()
     {

@@ -27,12 +27,14 @@ internal sealed class MetricWriteCommands : IDisposable
             WHERE series_id = @id
             """, "@count", "@step", "@ts", "@value", "@nan", "@min", "@max", "@chunks", "@tail", "@id");
         InsertChunk = Make(c, """
-            INSERT INTO metric_chunks (series_id, seq, point_count, min_step, max_step, data) VALUES (@id, @seq, @count, @lo, @hi, @data)
-            """, "@id", "@seq", "@count", "@lo", "@hi", "@data");
-        ReadTailChunk = Make(c, "SELECT data FROM metric_chunks WHERE series_id = @id AND seq = @seq", "@id", "@seq");
+            INSERT INTO metric_chunks (chunk_id, series_id, seq, point_count, min_step, max_step, summary, summary_fine, data)
+            VALUES ((@id << 32) | @seq, @id, @seq, @count, @lo, @hi, @summary, @fine, @data)
+            """, "@id", "@seq", "@count", "@lo", "@hi", "@summary", "@fine", "@data");
+        ReadTailChunk = Make(c, "SELECT data FROM metric_chunks WHERE chunk_id = (@id << 32) | @seq", "@id", "@seq");
         ReplaceTailChunk = Make(c, """
-            UPDATE metric_chunks SET point_count = @count, min_step = @lo, max_step = @hi, data = @data WHERE series_id = @id AND seq = @seq
-            """, "@count", "@lo", "@hi", "@data", "@id", "@seq");
+            UPDATE metric_chunks SET point_count = @count, min_step = @lo, max_step = @hi, summary = @summary, summary_fine = @fine, data = @data
+            WHERE chunk_id = (@id << 32) | @seq
+            """, "@count", "@lo", "@hi", "@summary", "@fine", "@data", "@id", "@seq");
     }
 
     public void Enlist(SqliteTransaction tx)

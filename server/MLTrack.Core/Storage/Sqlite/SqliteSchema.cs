@@ -82,14 +82,22 @@ internal static class SqliteSchema
         );
         CREATE INDEX metric_series_key_value ON metric_series(key, last_value);
         CREATE TABLE metric_chunks (
+            -- Keyed by one integer, (series_id << 32) | seq, not WITHOUT ROWID on (series_id, seq): scanning or seeking an
+            -- index b-tree compares whole records, so every read would load every blob's overflow pages; a rowid range
+            -- compares integers and reads only the columns asked for from each row's leaf-page part.
+            chunk_id    INTEGER PRIMARY KEY,
             series_id   INTEGER NOT NULL REFERENCES metric_series(series_id),
             seq         INTEGER NOT NULL,
             point_count INTEGER NOT NULL,
             min_step    INTEGER NOT NULL,
             max_step    INTEGER NOT NULL,
+            -- Per-sub-block step range, min/max, last (MetricSummaryCodec): 512-point blocks, then 64-point ones. They come
+            -- before data so coarse bucket reads stop at the leaf page and never load the data's overflow pages.
+            summary      BLOB NOT NULL,
+            summary_fine BLOB NOT NULL,
             data        BLOB NOT NULL,
-            PRIMARY KEY (series_id, seq)
-        ) WITHOUT ROWID;
+            CHECK (series_id BETWEEN 0 AND 2147483647 AND seq BETWEEN 0 AND 4294967295 AND chunk_id = (series_id << 32) | seq)
+        );
         CREATE TABLE artifacts (
             run_rowid INTEGER NOT NULL REFERENCES runs(run_rowid),
             path      TEXT NOT NULL,
