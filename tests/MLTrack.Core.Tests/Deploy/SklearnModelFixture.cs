@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MLTrack.Core.Artifacts;
+using MLTrack.Core.Deploy;
+using MLTrack.Core.Runs;
+using MLTrack.Core.Tests.Launch;
+
+namespace MLTrack.Core.Tests.Deploy;
+
+/// <summary>
+/// Trains a real scikit-learn model (iris, LogisticRegression) with Debian's /usr/bin/python3 and logs it as a run
+/// artifact the way the client's <c>log_model</c> does: the client's own <c>save_model</c> writes model.joblib,
+/// mltrack_model.json and input_example.json, which are copied under <c>model/</c> with the same tags. Also keeps 20
+/// held-out rows to ask the served model about.
+/// </summary>
+public sealed class SklearnModelFixture : IAsyncLifetime
+{
+    public TempStore Temp { get; } = new();
+    public string RunId { get; private set; } = "";
+    public string SklearnVersion { get; private set; } = "";
+    public JsonArray TestRows { get; private set; } = [];
+    public ModelInfo Model { get; private set; } = null!;
+    public string ModelFolder => Path.Combine(Temp.Folder, "trained");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(ModelFolder);
+        var script = Path.Combine(Temp.Folder, "train.py");
+        File.WriteAllText(script, """
+            import json, sys
+            import numpy as np, sklearn
+            from sklearn.datasets import load_iris
+            from sklearn.linear_model import LogisticRegression
+            from mltrack._models import save_model
+            out = sys.argv[1]
+            X, y = load_iris(return_X_y=True)
+            rng = np.random.RandomState(0)
+            order = rng.permutation(len(X))
+            train, test = order[:130], order[130:]
+            model = LogisticRegression(max_iter=1000).fit(X[train], y[train])
+            save_model(model, out, input_example=X[train])
+            with open(out + "/../test_rows.json", "w") as f:
+                json.dump(X[test].tolist(), f)
+            print(sklearn.__version__)
+            """.Replace("\n            ", "\n"));
+        var result = await TestPython.RunAsync(script, [ModelFolder], new Dictionary<string, string> { ["PYTHONPATH"] = TestPython.ClientPath });
+        Assert.True(result.ExitCode == 0, "training failed: " + result.Stderr);
+        SklearnVersion = result.Stdout.Trim();
+        TestRows = (JsonArray)JsonNode.Parse(File.ReadAllText(Path.Combine(Temp.Folder, "test_rows.json")))!;
+
+        RunId = LogModel(Temp, ModelFolder, "model");
+        Model = await new ModelInspector(Temp.Store, new PythonRunner(TestPython.Executable)).InspectAsync(RunId);
+    }
+
+    /// <summary>A new run with the files of <paramref name="folder"/> under <c>name/</c> and log_model's tags.</summary>
+    public static string LogModel(TempStore temp, string folder, string name, bool withTags = true, Func<string, bool>? include = null)
+    {
+        var run = temp.Store.CreateRun(new NewRun { Name = "train" });
+        var artifacts = new RunArtifacts(temp.Store, run.RunId);
+        foreach (var file in Directory.GetFiles(folder).Order())
+        {
+            if (include is null || include(Path.GetFileName(file))) artifacts.CopyFrom(file, $"{name}/{Path.GetFileName(file)}");
+        }
+        if (withTags)
+        {
+            var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "mltrack_model.json")))!;
+            temp.Store.SetTag(run.RunId, "mltrack.model.framework", meta["framework"]!.GetValue<string>());
+            temp.Store.SetTag(run.RunId, "mltrack.model.framework_version", meta["framework_version"]!.GetValue<string>());
+            temp.Store.SetTag(run.RunId, "mltrack.model.path", $"{name}/{meta["file"]!.GetValue<string>()}");
+            temp.Store.SetTag(run.RunId, "mltrack.model.format", meta["format"]!.GetValue<string>());
+            temp.Store.SetTag(run.RunId, "mltrack.model.class", meta["class"]!.GetValue<string>());
+        }
+        return run.RunId;
+    }
+
+    /// <summary>What the model says for <paramref name="rows"/> when loaded in a plain python3 process (not the server).</summary>
+    public async Task<JsonArray> PredictInProcessAsync(JsonArray rows)
+    {
+        var script = Path.Combine(Temp.Folder, "predict_direct.py");
+        File.WriteAllText(script, """
+            import json, sys, joblib, numpy as np
+            model = joblib.load(sys.argv[1])
+            rows = json.load(open(sys.argv[2]))
+            print(json.dumps(model.predict(np.asarray(rows, dtype=float)).tolist()))
+            """.Replace("\n            ", "\n"));
+        var rowsFile = Path.Combine(Temp.Folder, "rows.json");
+        File.WriteAllText(rowsFile, rows.ToJsonString());
+        var result = await TestPython.RunAsync(script, [Model.LocalPath, rowsFile]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return (JsonArray)JsonNode.Parse(result.Stdout)!;
+    }
+
+    public Task DisposeAsync()
+    {
+        Temp.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SklearnModelCollection : ICollectionFixture<SklearnModelFixture>
+{
+    public const string Name = "sklearn model";
+}
