@@ -7,7 +7,9 @@ var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>
     ["tracking"] = TrackingBench.Run,
     ["rpc"] = RpcBench.Run,
 };
-var chosen = args.Length == 0 ? suites.Keys.ToList() : args.ToList();
+// `report`: rewrite bench/README.md from the stored results (e.g. after the Node benchmarks ran) without measuring.
+var reportOnly = args is ["report"];
+var chosen = reportOnly ? [] : args.Length == 0 ? suites.Keys.ToList() : args.ToList();
 foreach (var name in chosen.Where(n => !suites.ContainsKey(n)))
 {
     Console.Error.WriteLine($"unknown suite '{name}'; known: {string.Join(", ", suites.Keys)}");
