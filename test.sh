@@ -27,6 +27,10 @@ run_dotnet() {
   if ! dotnet build MLTrack.Ide.sln -c Debug --nologo -v q -clp:ErrorsOnly; then
     echo "dotnet: 0 passed, 1 failed"; return 1
   fi
+  echo "== .NET: dotnet format (style is part of the build) =="
+  if ! dotnet format MLTrack.Ide.sln --verify-no-changes --no-restore; then
+    echo "dotnet format found unformatted code: run 'dotnet format MLTrack.Ide.sln'"; echo "dotnet: 0 passed, 1 failed"; return 1
+  fi
   echo "== .NET: tests =="
   local log=test-results/dotnet-test.log rc
   dotnet test MLTrack.Ide.sln --no-build -c Debug --nologo --logger "trx;LogFilePrefix=dotnet" --results-directory test-results 2>&1 | tee "$log"

@@ -139,8 +139,15 @@ public sealed class PredictorGeneratorTests(SklearnModelFixture fixture) : IDisp
         File.WriteAllText(modelFile, """{"w": 2.0}""");
         var model = new ModelInfo
         {
-            RunId = "r1", Framework = ModelFramework.PyTorch, FrameworkVersion = "2.1.0", Format = format, ArtifactPath = "model/net.pt",
-            LocalPath = modelFile, DetectedBy = "metadata", InputSchema = new TensorSpec([3], "number"), InputExample = [new JsonArray(1.0, 2.0, 3.0)],
+            RunId = "r1",
+            Framework = ModelFramework.PyTorch,
+            FrameworkVersion = "2.1.0",
+            Format = format,
+            ArtifactPath = "model/net.pt",
+            LocalPath = modelFile,
+            DetectedBy = "metadata",
+            InputSchema = new TensorSpec([3], "number"),
+            InputExample = [new JsonArray(1.0, 2.0, 3.0)],
         };
         var package = PredictorGenerator.Generate(model, Path.Combine(_dir, "pkg"), "Net", "1");
         Assert.True((await TestPython.CompileAsync(package.PredictorPath)).Ok);

@@ -34,7 +34,10 @@ public sealed partial class S3rverFixture : IAsyncLifetime
 
         var start = new ProcessStartInfo(Node(), [script, "-d", _dataDir, "-a", "127.0.0.1", "-p", "0"])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = project,
         };
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -64,7 +67,12 @@ public sealed partial class S3rverFixture : IAsyncLifetime
     /// <summary>Options for a bucket of this server with its valid credentials.</summary>
     public S3StorageOptions Options(string bucket, string prefix = "") => new()
     {
-        Bucket = bucket, Prefix = prefix, ServiceUrl = ServiceUrl, AccessKeyId = AccessKey, SecretAccessKey = SecretKey, MaxErrorRetry = 1,
+        Bucket = bucket,
+        Prefix = prefix,
+        ServiceUrl = ServiceUrl,
+        AccessKeyId = AccessKey,
+        SecretAccessKey = SecretKey,
+        MaxErrorRetry = 1,
     };
 
     /// <summary>A storage on a new, existing bucket with a unique name.</summary>
@@ -104,7 +112,10 @@ public sealed partial class S3rverFixture : IAsyncLifetime
         if (File.Exists(Path.Combine(project, "node_modules", "s3rver", "bin", "s3rver.js"))) return;
         var npm = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         {
-            WorkingDirectory = project, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         using var p = Process.Start(npm)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

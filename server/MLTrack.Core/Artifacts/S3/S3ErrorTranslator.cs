@@ -33,13 +33,13 @@ internal sealed class S3ErrorTranslator(string endpoint, string bucket)
         switch (error)
         {
             case AmazonServiceException service:
-            {
-                int? status = service.StatusCode == 0 ? null : (int)service.StatusCode;
-                var code = !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode
-                    : status is { } st ? ((HttpStatusCode)st).ToString() : "Unknown";
-                var detail = string.IsNullOrWhiteSpace(service.Message) ? code : service.Message;
-                return (code, status, detail);
-            }
+                {
+                    int? status = service.StatusCode == 0 ? null : (int)service.StatusCode;
+                    var code = !string.IsNullOrEmpty(service.ErrorCode) ? service.ErrorCode
+                        : status is { } st ? ((HttpStatusCode)st).ToString() : "Unknown";
+                    var detail = string.IsNullOrWhiteSpace(service.Message) ? code : service.Message;
+                    return (code, status, detail);
+                }
             case OperationCanceledException or TimeoutException:
                 return ("Timeout", null, error.Message);
             case AmazonClientException client:

@@ -497,7 +497,10 @@ public sealed class S3ModelStorage : IDisposable
                 {
                     var page = await _client.ListVersionsAsync(new ListVersionsRequest
                     {
-                        BucketName = Bucket, Prefix = objectKey, KeyMarker = keyMarker, VersionIdMarker = versionMarker,
+                        BucketName = Bucket,
+                        Prefix = objectKey,
+                        KeyMarker = keyMarker,
+                        VersionIdMarker = versionMarker,
                     }, cancellationToken);
                     foreach (var v in page.Versions ?? [])
                     {
