@@ -494,6 +494,96 @@ export interface LogAppendParams {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// deployments
+
+export type DeploymentTarget = 'local' | 'modal';
+export type DeploymentStatus = 'PENDING' | 'UPLOADING' | 'BUILDING' | 'DEPLOYING' | 'READY' | 'FAILED' | 'STOPPED';
+
+/** Deployment settings; unset fields take the defaults (cpu 1, memoryMb 512, timeoutSeconds 300, app name mltrack-<run>). */
+export interface DeploymentConfig {
+  appName?: string | null;
+  modelName?: string | null;
+  modelVersion?: string | null;
+  cpu?: number | null;
+  memoryMb?: number | null;
+  /** Modal GPU type, optionally `:count` (T4, A100:2, ...). */
+  gpu?: string | null;
+  minContainers?: number | null;
+  timeoutSeconds?: number | null;
+  /** Environment of the serving container (no credentials: those are refused). */
+  env?: Record<string, string> | null;
+}
+
+export interface DeploymentCreateParams {
+  runId: string;
+  target: DeploymentTarget;
+  config?: DeploymentConfig;
+}
+
+export interface DeploymentListParams {
+  runId?: string;
+}
+
+export interface DeploymentIdParams {
+  deploymentId: string;
+}
+
+export interface CanDeployParams {
+  runId: string;
+}
+
+/** Traffic of a local deployment's POST /predict (latency percentiles in ms). */
+export interface DeploymentStats {
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+/** A deployment; times in Unix ms. `stats` only from deployments/get of a local deployment. */
+export interface DeploymentInfo {
+  deploymentId: string;
+  runId: string;
+  target: DeploymentTarget;
+  name: string;
+  modelName: string | null;
+  modelVersion: string | null;
+  status: DeploymentStatus;
+  endpointUrl: string | null;
+  message: string | null;
+  createdAt: number;
+  updatedAt: number;
+  config: DeploymentConfig;
+  stats: DeploymentStats | null;
+}
+
+export interface DeploymentOpenApiResult {
+  /** The endpoint's OpenAPI 3.1 document. */
+  spec: Record<string, unknown>;
+}
+
+export interface DeploymentLogsResult {
+  lines: string[];
+}
+
+/** ok false with the reason (e.g. the run logged no model). */
+export interface CanDeployResult {
+  ok: boolean;
+  reason: string | null;
+  framework: string | null;
+}
+
+/** Sent on every status change of a deployment of this backend's process. */
+export interface DeploymentChangedParams {
+  deploymentId: string;
+  runId: string;
+  status: DeploymentStatus;
+  endpointUrl: string | null;
+  message: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // names
 
 /** Every request: method name → params and result. `void` params: send none; `null` result: nothing useful. */
@@ -517,12 +607,21 @@ export interface Requests {
   'lineage/graph': { params: LineageParams; result: LineageGraph };
   'runs/codeDiff': { params: CodeDiffParams; result: CodeDiffResult };
   'artifacts/read': { params: ArtifactReadParams; result: ArtifactContent };
+  'deployments/create': { params: DeploymentCreateParams; result: DeploymentInfo };
+  'deployments/list': { params: DeploymentListParams | void; result: DeploymentInfo[] };
+  'deployments/get': { params: DeploymentIdParams; result: DeploymentInfo };
+  'deployments/stop': { params: DeploymentIdParams; result: DeploymentInfo };
+  'deployments/delete': { params: DeploymentIdParams; result: null };
+  'deployments/openapi': { params: DeploymentIdParams; result: DeploymentOpenApiResult };
+  'deployments/logs': { params: DeploymentIdParams; result: DeploymentLogsResult };
+  'deployments/canDeploy': { params: CanDeployParams; result: CanDeployResult };
 }
 
 /** Every notification the backend sends: name → params. */
 export interface Notifications {
   'runs/changed': RunChangedParams;
   'log/append': LogAppendParams;
+  'deployments/changed': DeploymentChangedParams;
 }
 
 export type RequestMethod = keyof Requests;
@@ -551,11 +650,20 @@ export const Method = {
   lineageGraph: 'lineage/graph',
   runsCodeDiff: 'runs/codeDiff',
   artifactsRead: 'artifacts/read',
+  deploymentsCreate: 'deployments/create',
+  deploymentsList: 'deployments/list',
+  deploymentsGet: 'deployments/get',
+  deploymentsStop: 'deployments/stop',
+  deploymentsDelete: 'deployments/delete',
+  deploymentsOpenApi: 'deployments/openapi',
+  deploymentsLogs: 'deployments/logs',
+  deploymentsCanDeploy: 'deployments/canDeploy',
 } as const satisfies Record<string, RequestMethod>;
 
 export const Notification = {
   runsChanged: 'runs/changed',
   logAppend: 'log/append',
+  deploymentsChanged: 'deployments/changed',
 } as const satisfies Record<string, NotificationMethod>;
 
 // ---------------------------------------------------------------------------------------------------------------

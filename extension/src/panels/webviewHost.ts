@@ -10,7 +10,7 @@ import { Backend } from '../backend';
 import { Method, Notification, type RequestMethod } from '../protocol';
 import { saveFromPanel } from './saveFile';
 
-export type PanelKind = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search';
+export type PanelKind = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi';
 
 /** The webview panel type of each panel (also the key of its serializer; listed in package.json activationEvents). */
 export const VIEW_TYPES: Readonly<Record<PanelKind, string>> = {
@@ -20,6 +20,8 @@ export const VIEW_TYPES: Readonly<Record<PanelKind, string>> = {
   run: 'mltrack.run',
   lineage: 'mltrack.lineage',
   search: 'mltrack.searchResults',
+  deployForm: 'mltrack.deployForm',
+  openapi: 'mltrack.openapi',
 };
 
 /** Methods a panel may call through the bridge: the read methods plus the few writes the panels offer (same list as server/MLTrack.Server/Ui/UiRpcMethods.cs). */
@@ -39,6 +41,14 @@ export const ALLOWED_METHODS: ReadonlySet<string> = new Set<RequestMethod>([
   Method.runsDeleteTag,
   Method.runsStop,
   Method.runsLaunch,
+  Method.deploymentsCreate,
+  Method.deploymentsList,
+  Method.deploymentsGet,
+  Method.deploymentsStop,
+  Method.deploymentsDelete,
+  Method.deploymentsOpenApi,
+  Method.deploymentsLogs,
+  Method.deploymentsCanDeploy,
 ]);
 
 /** Extension commands a panel may run (executed as VS Code commands). */
@@ -54,6 +64,11 @@ export const ALLOWED_COMMANDS: ReadonlySet<string> = new Set([
   'mltrack.stopRun',
   'mltrack.copyRunId',
   'mltrack.showRunsTable',
+  'mltrack.deploy',
+  'mltrack.deploySubmit',
+  'mltrack.deployTryIt',
+  'mltrack.deployments.openApi',
+  'mltrack.deployments.copyUrl',
 ]);
 
 /** Navigation commands of the webviews app (webviews/src/nav.ts), handled here by opening the panel. */

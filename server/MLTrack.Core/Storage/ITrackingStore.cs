@@ -72,4 +72,14 @@ public interface ITrackingStore : IDisposable
     /// Deleted runs and experiments are left out. At most <paramref name="limit"/> (1..200) hits, best first.
     /// </summary>
     IReadOnlyList<Search.Text.SearchHit> SearchText(string query, int limit);
+
+    // Deployments
+    /// <summary>Inserts or replaces the record with its id.</summary>
+    void SaveDeployment(Deploy.DeploymentRecord deployment);
+    /// <summary>The record, or null when there is none with that id.</summary>
+    Deploy.DeploymentRecord? FindDeployment(string deploymentId);
+    /// <summary>Deployments, newest first; only <paramref name="runId"/>'s when given.</summary>
+    IReadOnlyList<Deploy.DeploymentRecord> ListDeployments(string? runId = null);
+    /// <summary>Removes the record; false when there was none.</summary>
+    bool DeleteDeployment(string deploymentId);
 }

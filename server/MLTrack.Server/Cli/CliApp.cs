@@ -21,6 +21,9 @@ public static class CliApp
         root.Subcommands.Add(LineageCommand.CreateImpact(output));
         root.Subcommands.Add(RpcCommand.Create(output));
         root.Subcommands.Add(UiCommand.Create(output));
+        root.Subcommands.Add(DeployCommand.Create(output));
+        root.Subcommands.Add(DeploymentsCommand.Create(output));
+        root.Subcommands.Add(DeploymentsCommand.CreateUndeploy(output));
         var config = new InvocationConfiguration
         {
             Output = output.Out,

@@ -24,6 +24,7 @@ internal static class RestRoutes
         var metrics = new MetricEndpoints(store);
         var artifacts = new ArtifactEndpoints(store, options.MaxArtifactBytes);
         var files = new RunFileEndpoints(store);
+        var deployments = new DeploymentEndpoints(store);
 
         // Liveness probe, no token needed: {"status": "ok"} and nothing else.
         app.MapGet(RequestGuard.HealthPath, ctx => ApiJson.WriteAsync(ctx, new { status = "ok" }));
@@ -89,6 +90,19 @@ internal static class RestRoutes
         // MLTrack extensions
         // {run_id, inputs: [{path, size, sha256}], outputs: [...]} → {}: files the run read and wrote, for lineage.
         app.MapPost($"{MlTrack}/runs/log-files", files.LogFiles);
+
+        // Deployments (snake_case DeploymentInfo)
+        // {run_id, target: local|modal, config?{app_name, model_name, model_version, cpu, memory_mb, gpu, min_containers, timeout_seconds, env}}
+        // → 201 deployment (PENDING; ?wait=true: once READY or FAILED, at most 120 s).
+        app.MapPost("/api/deployments", deployments.Create);
+        // [?run_id] → {deployments: [...]}, newest first.
+        app.MapGet("/api/deployments", deployments.List);
+        // → the deployment (local: with stats).
+        app.MapGet("/api/deployments/{id}", (HttpContext ctx, string id) => deployments.Get(ctx, id));
+        // → {}: stops, then deletes.
+        app.MapDelete("/api/deployments/{id}", (HttpContext ctx, string id) => deployments.Delete(ctx, id));
+        // → the endpoint's OpenAPI document.
+        app.MapGet("/api/deployments/{id}/openapi", (HttpContext ctx, string id) => deployments.OpenApi(ctx, id));
 
         // Anything else: 404 ENDPOINT_NOT_FOUND as JSON.
         app.MapFallback(ctx => throw new ApiException(ErrorCodes.EndpointNotFound, $"No endpoint {ctx.Request.Method} {ctx.Request.Path}."));

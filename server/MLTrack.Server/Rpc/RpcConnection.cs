@@ -9,6 +9,8 @@ namespace MLTrack.Server.Rpc;
 /// </summary>
 public sealed class RpcConnection : IAsyncDisposable
 {
+    private DeploymentsRpc? _deployments;
+
     private RpcConnection(JsonRpc rpc, RpcSession session, RpcNotifier notifier)
     {
         JsonRpc = rpc;
@@ -47,12 +49,15 @@ public sealed class RpcConnection : IAsyncDisposable
         rpc.AddLocalRpcTarget<ISearchRpc>(new SearchRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<ILineageRpc>(new LineageRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<IArtifactsRpc>(new ArtifactsRpc(session), targetOptions);
+        var deployments = new DeploymentsRpc(session, (method, args) => rpc.NotifyWithParameterObjectAsync(method, args));
+        rpc.AddLocalRpcTarget<IDeploymentsRpc>(deployments, targetOptions);
         rpc.StartListening();
-        return new RpcConnection(rpc, session, notifier);
+        return new RpcConnection(rpc, session, notifier) { _deployments = deployments };
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_deployments is { } deployments) await deployments.DisposeAsync().ConfigureAwait(false);
         await Session.DisposeAsync().ConfigureAwait(false);
         await Notifier.DisposeAsync().ConfigureAwait(false);
         JsonRpc.Dispose();

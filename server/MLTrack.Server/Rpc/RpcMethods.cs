@@ -22,8 +22,17 @@ public static class RpcMethods
     public const string LineageGraph = "lineage/graph";
     public const string RunsCodeDiff = "runs/codeDiff";
     public const string ArtifactsRead = "artifacts/read";
+    public const string DeploymentsCreate = "deployments/create";
+    public const string DeploymentsList = "deployments/list";
+    public const string DeploymentsGet = "deployments/get";
+    public const string DeploymentsStop = "deployments/stop";
+    public const string DeploymentsDelete = "deployments/delete";
+    public const string DeploymentsOpenApi = "deployments/openapi";
+    public const string DeploymentsLogs = "deployments/logs";
+    public const string DeploymentsCanDeploy = "deployments/canDeploy";
 
     // Notifications, server → client.
     public const string RunsChanged = "runs/changed";
     public const string LogAppend = "log/append";
+    public const string DeploymentsChanged = "deployments/changed";
 }

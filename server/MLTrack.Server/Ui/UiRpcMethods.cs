@@ -26,11 +26,19 @@ public static class UiRpcMethods
         RpcMethods.RunsDeleteTag,
         RpcMethods.RunsStop,
         RpcMethods.RunsLaunch,
+        RpcMethods.DeploymentsCreate,
+        RpcMethods.DeploymentsList,
+        RpcMethods.DeploymentsGet,
+        RpcMethods.DeploymentsStop,
+        RpcMethods.DeploymentsDelete,
+        RpcMethods.DeploymentsOpenApi,
+        RpcMethods.DeploymentsLogs,
+        RpcMethods.DeploymentsCanDeploy,
     };
 
     /// <summary>The panels served at <c>/ui/&lt;panel&gt;</c> (and opened by the extension).</summary>
     public static readonly IReadOnlySet<string> Panels = new HashSet<string>(StringComparer.Ordinal)
     {
-        "runs", "charts", "compare", "run", "lineage", "search",
+        "runs", "charts", "compare", "run", "lineage", "search", "deployForm", "openapi",
     };
 }

@@ -124,5 +124,24 @@ internal static class SqliteSchema
         """,
         // 2: full-text search index kept by triggers, and the metric-key index used by hovers (see TextSearchSchema)
         Search.Text.TextSearchSchema.Migration,
+        // 3: model deployments (see Deploy/DeploymentService); settings as JSON, never secrets
+        """
+        CREATE TABLE deployments (
+            deployment_id TEXT PRIMARY KEY,
+            run_id        TEXT NOT NULL,
+            target        TEXT NOT NULL,
+            name          TEXT NOT NULL,
+            model_name    TEXT,
+            model_version TEXT,
+            status        TEXT NOT NULL,
+            endpoint_url  TEXT,
+            message       TEXT,
+            created_at    INTEGER NOT NULL,
+            updated_at    INTEGER NOT NULL,
+            settings      TEXT NOT NULL,
+            host_pid      INTEGER NOT NULL
+        );
+        CREATE INDEX deployments_run ON deployments(run_id, created_at);
+        """,
     ];
 }

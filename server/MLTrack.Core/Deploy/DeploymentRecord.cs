@@ -1,0 +1,26 @@
+namespace MLTrack.Core.Deploy;
+
+/// <summary>A deployment as kept in the store: what was asked (<see cref="Settings"/>, never secrets), where it is,
+/// and which process hosts it (<see cref="HostPid"/>; a record left live by a process that is gone is marked STOPPED).</summary>
+public sealed record DeploymentRecord
+{
+    public required string DeploymentId { get; init; }
+    public required string RunId { get; init; }
+    /// <summary>"local" or "modal".</summary>
+    public required string Target { get; init; }
+    public required string Name { get; init; }
+    public string? ModelName { get; init; }
+    public string? ModelVersion { get; init; }
+    public DeploymentStatus Status { get; init; } = DeploymentStatus.PENDING;
+    public string? EndpointUrl { get; init; }
+    public string? Message { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+    public required DeploymentSettings Settings { get; init; }
+    public int HostPid { get; init; }
+
+    public bool IsLive => Status is DeploymentStatus.PENDING or DeploymentStatus.UPLOADING or DeploymentStatus.BUILDING
+        or DeploymentStatus.DEPLOYING or DeploymentStatus.READY;
+
+    public bool IsSettled => Status is DeploymentStatus.READY or DeploymentStatus.FAILED or DeploymentStatus.STOPPED;
+}
