@@ -20,10 +20,12 @@ public sealed class TrackingServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string? _mltrackDir;
+    private readonly ITrackingStore _store;
     private int _disposed;
 
-    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir)
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store)
     {
+        _store = store;
         _app = app;
         Info = info;
         Token = token;
@@ -83,7 +85,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
-        var server = new TrackingServer(app, info, token, options.MltrackDirectory);
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store);
         if (options.MltrackDirectory is { } folder)
         {
             try
@@ -147,6 +149,8 @@ public sealed class TrackingServer : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
+            // Local deployments created through this server's REST API run in this process: stop them with it.
+            await MLTrack.Core.Deploy.DeploymentService.For(_store).DisposeAsync();
             if (_mltrackDir is not null) ServerInfoFile.RemoveIfOurs(_mltrackDir, Info);
         }
     }

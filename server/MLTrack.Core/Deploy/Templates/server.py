@@ -43,6 +43,8 @@ class Metrics:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without this, Nagle + delayed ACK stall each reply by ~40 ms.
+    disable_nagle_algorithm = True
     server_version = "mltrack-predictor"
     metrics = None
     openapi = b"{}"
