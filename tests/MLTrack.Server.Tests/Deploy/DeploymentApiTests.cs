@@ -229,8 +229,16 @@ public sealed class DeploymentApiTests(DeployModelFixture model) : IClassFixture
             var run = store.CreateRun(new NewRun { Name = "r" });
             store.SaveDeployment(new DeploymentRecord
             {
-                DeploymentId = "orphan", RunId = run.RunId, Target = "local", Name = "x", Status = DeploymentStatus.READY,
-                EndpointUrl = "http://127.0.0.1:1", CreatedAt = 1, UpdatedAt = 1, Settings = new DeploymentSettings(), HostPid = int.MaxValue - 7,
+                DeploymentId = "orphan",
+                RunId = run.RunId,
+                Target = "local",
+                Name = "x",
+                Status = DeploymentStatus.READY,
+                EndpointUrl = "http://127.0.0.1:1",
+                CreatedAt = 1,
+                UpdatedAt = 1,
+                Settings = new DeploymentSettings(),
+                HostPid = int.MaxValue - 7,
             });
             await using var service = new DeploymentService(store);
             var r = service.Get("orphan");
