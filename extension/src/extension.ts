@@ -6,6 +6,9 @@ import * as vscode from 'vscode';
 import { Backend } from './backend';
 import { TrackCodeLensProvider } from './codeLens';
 import { registerCommands } from './commands';
+import { registerDeployCommands } from './deployCommands';
+import { DeployCodeLensProvider } from './deployLens';
+import { DeploymentsTree } from './deployments';
 import { MetricHoverProvider } from './hover';
 import { registerPanels } from './panels/webviewHost';
 import { Launcher } from './launch';
@@ -40,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
   startIfShown(tree.view.visible);
   context.subscriptions.push(tree.view.onDidChangeVisibility((e) => startIfShown(e.visible)));
   const lenses = new TrackCodeLensProvider(b, launcher);
+  const deployLenses = new DeployCodeLensProvider(b, launcher);
+  const deployments = new DeploymentsTree(b);
   const python: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }];
 
   context.subscriptions.push(
@@ -48,7 +53,10 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     lenses,
     new RunStatusBar(b),
-    vscode.window.registerTreeDataProvider('mltrack.deployments', { getTreeItem: (e: vscode.TreeItem) => e, getChildren: () => [] }),
+    deployLenses,
+    deployments,
+    vscode.window.registerTreeDataProvider('mltrack.deployments', deployments),
+    vscode.languages.registerCodeLensProvider(python, deployLenses),
     vscode.languages.registerCodeLensProvider(python, lenses),
     vscode.languages.registerHoverProvider(python, new MetricHoverProvider(b)),
     b.onDidStart(() => void vscode.commands.executeCommand('setContext', 'mltrack.backendReady', true)),
@@ -63,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerCommands(context, b, tree, launcher, output);
   registerPanels(context, b);
+  registerDeployCommands(context, b, deployments);
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,12 +11,14 @@ import * as compare from './panels/compare/index';
 import * as run from './panels/run/index';
 import * as lineage from './panels/lineage/index';
 import * as search from './panels/search/index';
+import * as deployForm from './panels/deployForm/index';
+import * as openapi from './panels/openapi/index';
 
 export interface PanelModule {
   mount(root: HTMLElement, args: any): void;
 }
 
-const panels: Record<string, PanelModule> = { runs, charts, compare, run, lineage, search };
+const panels: Record<string, PanelModule> = { runs, charts, compare, run, lineage, search, deployForm, openapi };
 
 function parseArgs(raw: string | undefined): any {
   if (!raw) return {};

@@ -37,6 +37,11 @@ async function main() {
     const panels = require('./scenarios-panels').scenarios;
     const at = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
     suite.scenarios.splice(at < 0 ? suite.scenarios.length : at, 0, ...panels);
+    // the deployment scenario (issue 6), likewise before the second window; its training script joins the workspace
+    const deploy = require('./scenarios-deploy');
+    const at2 = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
+    suite.scenarios.splice(at2 < 0 ? suite.scenarios.length : at2, 0, ...deploy.scenarios);
+    suite.workspaceFiles = { ...(suite.workspaceFiles || {}), ...deploy.workspaceFiles };
   }
   const ctx = { runDir, argv, arg, servers: [], pages: [], state: {} };
   let results = [];
