@@ -85,6 +85,7 @@ export function mount(root: HTMLElement, args: any): void {
   const nodeEls = new Map<string, SVGGElement>();
   const edgeEls: SVGPathElement[] = [];
   let loading = false;
+  let again: { refit: boolean } | null = null; // a change made while a load was in flight: load once more after it
 
   // ---- toolbar -------------------------------------------------------------------------------------------------
   function drawToolbar(): void {
@@ -133,7 +134,10 @@ export function mount(root: HTMLElement, args: any): void {
 
   // ---- data ----------------------------------------------------------------------------------------------------
   async function load(refit = false): Promise<void> {
-    if (loading) return;
+    if (loading) {
+      again = { refit: refit || (again?.refit ?? false) };
+      return;
+    }
     loading = true;
     const params: LineageParams = { depth: st.depth };
     if (start.runId) Object.assign(params, { runId: start.runId, direction: st.direction });
@@ -153,6 +157,11 @@ export function mount(root: HTMLElement, args: any): void {
     } finally {
       loading = false;
       drawToolbar();
+    }
+    if (again) {
+      const next = again;
+      again = null;
+      await load(next.refit);
     }
   }
   const reload = debounce(() => void load(), 800);
