@@ -126,10 +126,20 @@ export function mount(root: HTMLElement, args: any): void {
       h('label', null, 'Depth', depth),
       impact,
       h('button', { class: 'mt-secondary lg-fit', onclick: () => fit() }, 'Fit'),
-      h('button', { class: 'mt-secondary', onclick: () => select([]), disabled: st.selected.length === 0 }, 'Clear selection'),
+      h('button', { class: 'mt-secondary lg-clear', onclick: () => select([]), disabled: st.selected.length === 0 }, 'Clear selection'),
       h('span', { class: 'mt-spacer' }),
       h('span', { class: 'mt-muted lg-count' }, graph ? `${graph.nodes.length} nodes · ${graph.edges.length} edges` : ''),
     );
+  }
+
+  /** Updates the toolbar's texts in place: re-creating it after a load would drop an edit in progress (depth). */
+  function refreshToolbar(): void {
+    const subject = toolbar.querySelector('.lg-subject');
+    if (subject && start.runId) subject.textContent = `run ${graph ? (graph.nodes.find((n) => n.id === graph!.root)?.label ?? shortId(start.runId)) : shortId(start.runId)}`;
+    const count = toolbar.querySelector('.lg-count');
+    if (count) count.textContent = graph ? `${graph.nodes.length} nodes · ${graph.edges.length} edges` : '';
+    const clear = toolbar.querySelector<HTMLButtonElement>('.lg-clear');
+    if (clear) clear.disabled = st.selected.length === 0;
   }
 
   // ---- data ----------------------------------------------------------------------------------------------------
@@ -156,7 +166,7 @@ export function mount(root: HTMLElement, args: any): void {
       render(banner, h('div', { class: 'mt-message mt-error', role: 'alert' }, `Could not load the lineage: ${errText(e)}`));
     } finally {
       loading = false;
-      drawToolbar();
+      refreshToolbar();
     }
     if (again) {
       const next = again;
