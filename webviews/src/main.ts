@@ -1,5 +1,5 @@
 // Entry point of the one webview bundle. The host page (VS Code webview or `mltrack ui`) is:
-//   <body data-panel="runs|charts|compare|run|lineage|search" data-args='<json>' [data-token data-rpc]>
+//   <body data-panel="runs|charts|compare|run|lineage|search|deployForm|openapi|deployments" data-args='<json>' [data-token data-rpc]>
 //     <div id="app"></div> + main.css + main.js (nonce'd)
 // main reads the panel name and args and mounts that panel into #app.
 import { saveState } from './state';
@@ -13,12 +13,13 @@ import * as lineage from './panels/lineage/index';
 import * as search from './panels/search/index';
 import * as deployForm from './panels/deployForm/index';
 import * as openapi from './panels/openapi/index';
+import * as deployments from './panels/deployments/index';
 
 export interface PanelModule {
   mount(root: HTMLElement, args: any): void;
 }
 
-const panels: Record<string, PanelModule> = { runs, charts, compare, run, lineage, search, deployForm, openapi };
+const panels: Record<string, PanelModule> = { runs, charts, compare, run, lineage, search, deployForm, openapi, deployments };
 
 function parseArgs(raw: string | undefined): any {
   if (!raw) return {};

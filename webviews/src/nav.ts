@@ -3,7 +3,7 @@
 //   (keeping the page's other query parameters, e.g. a token).
 import { postCommand } from './transport';
 
-export type PanelName = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search';
+export type PanelName = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi' | 'deployments';
 
 /** The extension command each navigation posts, and its args. */
 export const NavCommand = {

@@ -10,7 +10,7 @@ import { Backend } from '../backend';
 import { Method, Notification, type RequestMethod } from '../protocol';
 import { saveFromPanel } from './saveFile';
 
-export type PanelKind = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi';
+export type PanelKind = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi' | 'deployments';
 
 /** The webview panel type of each panel (also the key of its serializer; listed in package.json activationEvents). */
 export const VIEW_TYPES: Readonly<Record<PanelKind, string>> = {
@@ -22,6 +22,7 @@ export const VIEW_TYPES: Readonly<Record<PanelKind, string>> = {
   search: 'mltrack.searchResults',
   deployForm: 'mltrack.deployForm',
   openapi: 'mltrack.openapi',
+  deployments: 'mltrack.deploymentsList',
 };
 
 /** Methods a panel may call through the bridge: the read methods plus the few writes the panels offer (same list as server/MLTrack.Server/Ui/UiRpcMethods.cs). */
@@ -69,6 +70,7 @@ export const ALLOWED_COMMANDS: ReadonlySet<string> = new Set([
   'mltrack.deployTryIt',
   'mltrack.deployments.openApi',
   'mltrack.deployments.copyUrl',
+  'mltrack.showDeployments',
 ]);
 
 /** Navigation commands of the webviews app (webviews/src/nav.ts), handled here by opening the panel. */
@@ -360,6 +362,11 @@ export function openSearchPanel(text: string): HostedPanel {
   return openPanel('search', { text }, text ? `Search: ${text}` : 'MLTrack Search', 'search');
 }
 
+/** The Deployments list panel (one). */
+export function openDeploymentsPanel(): HostedPanel {
+  return openPanel('deployments', {}, 'MLTrack Deployments', 'deployments');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // activation
 
@@ -374,7 +381,7 @@ export function registerPanels(context: vscode.ExtensionContext, backend: Backen
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], {
         async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
           const args = recalledArgs(kind, panel.title, state);
-          new HostedPanel(kind, panel, args, kind === 'runs' || kind === 'run' || kind === 'search' ? kind : `${kind}:${JSON.stringify(args)}`);
+          new HostedPanel(kind, panel, args, kind === 'runs' || kind === 'run' || kind === 'search' || kind === 'deployments' ? kind : `${kind}:${JSON.stringify(args)}`);
         },
       }),
     );
@@ -386,6 +393,7 @@ export function registerPanels(context: vscode.ExtensionContext, backend: Backen
   context.subscriptions.push(
     backend.onNotification(Notification.runsChanged, (params) => broadcast({ type: 'notification', method: Notification.runsChanged, params })),
     backend.onNotification(Notification.logAppend, (params) => broadcast({ type: 'notification', method: Notification.logAppend, params })),
+    backend.onNotification(Notification.deploymentsChanged, (params) => broadcast({ type: 'notification', method: Notification.deploymentsChanged, params })),
     backend.onDidStop(() => (stopped = true)),
     backend.onDidStart(() => {
       if (!stopped) return;
@@ -393,6 +401,7 @@ export function registerPanels(context: vscode.ExtensionContext, backend: Backen
       broadcast({ type: 'reconnected' });
     }),
     vscode.commands.registerCommand('mltrack.showRunsTable', (a?: unknown) => openRunsPanel(isObject(a) ? a : {})),
+    vscode.commands.registerCommand('mltrack.showDeployments', () => openDeploymentsPanel()),
     { dispose: () => (host = undefined) },
   );
 }

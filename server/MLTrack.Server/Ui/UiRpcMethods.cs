@@ -39,6 +39,6 @@ public static class UiRpcMethods
     /// <summary>The panels served at <c>/ui/&lt;panel&gt;</c> (and opened by the extension).</summary>
     public static readonly IReadOnlySet<string> Panels = new HashSet<string>(StringComparer.Ordinal)
     {
-        "runs", "charts", "compare", "run", "lineage", "search", "deployForm", "openapi",
+        "runs", "charts", "compare", "run", "lineage", "search", "deployForm", "openapi", "deployments",
     };
 }

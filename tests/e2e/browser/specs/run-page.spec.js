@@ -39,7 +39,9 @@ module.exports = [
       assert.match(await page.locator('tr.rp-tag[data-key="team"]').innerText(), /vision/);
       assert.equal(await page.locator('tr.rp-tag[data-key="mlflow.note.content"]').count(), 0, 'system tags are apart, read-only');
       assert.ok(await page.locator('.rp-deploy').isDisabled());
-      assert.match((await page.locator('.rp-deploy').getAttribute('title')) || '', /arrives with deployments/);
+      // no model logged: deployments/canDeploy's reason
+      await page.waitForFunction(() => /^Cannot deploy:/.test(document.querySelector('.rp-deploy')?.getAttribute('title') ?? ''));
+      assert.match((await page.locator('.rp-deploy').getAttribute('title')) || '', /no model/);
       await screenshot('run-page-light');
 
       // edit a tag

@@ -4,7 +4,7 @@
 // loopback /predict and posts back {type:'tryItResult', ok, status, body, ms}.
 import './openapi.css';
 import { h, message, render, shortId } from '../../dom';
-import { postCommand } from '../../transport';
+import { postCommand, rpc } from '../../transport';
 import { baseUrlOf, curlCommand, operations, schemaRows, type Operation, type Schema, type Spec } from './logic';
 
 interface OpenApiArgs {
@@ -42,6 +42,16 @@ function schemaTable(spec: Spec, schema: Schema | null): HTMLElement {
 
 export function mount(root: HTMLElement, args: OpenApiArgs): void {
   root.classList.add('oa-root');
+  if ((!args?.spec || typeof args.spec !== 'object') && typeof args?.deploymentId === 'string' && args.deploymentId) {
+    // Opened by id (the browser's Deployments list): read the deployment and its spec, then draw.
+    const id = args.deploymentId;
+    render(root, message('Loading the OpenAPI specification…', 'loading'));
+    Promise.all([rpc('deployments/get', { deploymentId: id }), rpc('deployments/openapi', { deploymentId: id })]).then(
+      ([d, o]) => mount(root, { deploymentId: id, name: d.name, target: d.target, endpointUrl: d.endpointUrl, canTry: false, spec: o.spec as Spec }),
+      (e) => render(root, message(`Could not load the OpenAPI specification: ${e instanceof Error ? e.message : String(e)}`, 'error')),
+    );
+    return;
+  }
   const spec = args?.spec;
   if (!spec || typeof spec !== 'object') {
     render(root, message('No OpenAPI specification for this deployment.', 'error'));

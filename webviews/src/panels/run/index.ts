@@ -11,6 +11,7 @@ import { clear, debounce, formatDuration, formatTime, formatValue, h, message, r
 import { mountChartGrid } from '../charts/grid';
 import {
   artifactKind,
+  deployState,
   formatBytes,
   imageDataUrl,
   isSystemTag,
@@ -175,7 +176,42 @@ export function mount(root: HTMLElement, args: any): void {
         : null,
       h('button', { class: 'mt-secondary rp-compare', onclick: (e: Event) => void compareMenu(e.currentTarget as HTMLElement) }, 'Compare…'),
       h('button', { class: 'mt-secondary rp-lineage', onclick: () => openLineage({ runId: r.runId }) }, 'Lineage'),
-      h('button', { class: 'mt-secondary rp-deploy', disabled: true, title: 'Deploy arrives with deployments' }, 'Deploy'),
+      deployButton(r.runId),
+    );
+  }
+
+  // Deploy: enabled when deployments/canDeploy says ok (asked once per run); VS Code runs `mltrack.deploy` (the
+  // Deployment form); the browser cannot deploy (the form submits through the extension), so it stays disabled there.
+  let canDeploy: { runId: string; ok: boolean; reason: string } | null = null;
+  let canDeployAsked = '';
+  function deployButton(id: string): HTMLElement {
+    const known = canDeploy?.runId === id ? canDeploy : null;
+    if (!known && canDeployAsked !== id) {
+      canDeployAsked = id;
+      rpc('deployments/canDeploy', { runId: id }).then(
+        (c) => {
+          canDeploy = { runId: id, ok: !!c.ok, reason: c.ok ? '' : c.reason || 'This run logged no model' };
+          drawHeader();
+        },
+        (e) => {
+          canDeploy = { runId: id, ok: false, reason: `Could not check the run for deployment: ${errText(e)}` };
+          drawHeader();
+        },
+      );
+    }
+    const state = deployState(known, inVsCode(), deleted);
+    return h(
+      'button',
+      {
+        class: 'mt-secondary rp-deploy',
+        disabled: !state.enabled,
+        title: state.title,
+        'data-reason': state.enabled ? null : state.title,
+        onclick: () => {
+          if (state.enabled) postCommand('mltrack.deploy', [id]);
+        },
+      },
+      'Deploy',
     );
   }
 

@@ -338,3 +338,16 @@ export function prettyJson(text: string): string | null {
     return null;
   }
 }
+
+/** The run page's Deploy button: enabled only in VS Code for a deployable, not deleted run; otherwise the reason. */
+export function deployState(
+  can: { ok: boolean; reason: string } | null,
+  vsCode: boolean,
+  deleted: boolean,
+): { enabled: boolean; title: string } {
+  if (deleted) return { enabled: false, title: 'This run was deleted' };
+  if (!can) return { enabled: false, title: 'Checking whether this run can be deployed…' };
+  if (!can.ok) return { enabled: false, title: `Cannot deploy: ${can.reason || 'this run logged no model'}` };
+  if (!vsCode) return { enabled: false, title: 'Deploying is available in VS Code or with `mltrack deploy RUN`' };
+  return { enabled: true, title: 'Deploy this run’s model (opens the Deployment form)' };
+}
