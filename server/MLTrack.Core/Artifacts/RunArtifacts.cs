@@ -6,9 +6,13 @@ namespace MLTrack.Core.Artifacts;
 /// <summary>
 /// A run's artifact folder on the local disk, <c>&lt;store.ArtifactRoot&gt;/&lt;run_id&gt;/</c>: writes or copies files
 /// there and records each in the store with its size and SHA-256, so what the store lists is what is on disk.
+/// With an enabled <see cref="IArtifactMirror"/> (e.g. S3) the folder is a write-through cache: recorded artifacts
+/// are also uploaded, and reading an artifact whose local file is missing restores it from the mirror first.
 /// </summary>
-public sealed class RunArtifacts(ITrackingStore store, string runId)
+public sealed class RunArtifacts(ITrackingStore store, string runId, IArtifactMirror? mirror = null)
 {
+    private readonly IArtifactMirror _mirror = mirror ?? IArtifactMirror.None;
+
     public string RunId { get; } = runId;
 
     /// <summary>The run's artifact folder (not created until something is written).</summary>
@@ -50,6 +54,7 @@ public sealed class RunArtifacts(ITrackingStore store, string runId)
         }
         var info = new ArtifactInfo(Normalize(relativePath), size, hash);
         store.RecordArtifact(RunId, info);
+        if (_mirror.IsEnabled) _mirror.UploadAsync(RunId, info.Path, full, hash).GetAwaiter().GetResult();
         return info;
     }
 
@@ -62,6 +67,7 @@ public sealed class RunArtifacts(ITrackingStore store, string runId)
         if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, "Offset must not be negative.");
         if (maxBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "maxBytes must be at least 1.");
         var full = GetLocalPath(relativePath);
+        if (!File.Exists(full) && _mirror.IsEnabled) _mirror.TryRestoreAsync(RunId, Normalize(relativePath), full).GetAwaiter().GetResult();
         if (!File.Exists(full)) throw new FileNotFoundException($"Run '{RunId}' has no artifact '{relativePath}'.", relativePath);
         using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         long size = stream.Length;

@@ -14,7 +14,8 @@ namespace MLTrack.Core.Launch;
 /// failure ends as a FAILED (or KILLED) run with the reason in the <c>mltrack.error</c> tag, the log and
 /// <see cref="LaunchResult.Error"/>.
 /// </summary>
-public sealed class RunLauncher(ITrackingStore store)
+/// <param name="mirror">Where recorded artifacts (log, diff) are also uploaded; null: local disk only.</param>
+public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = null)
 {
     public const string LogArtifactPath = "logs/output.log";
     public const string DiffArtifactPath = "code.diff";
@@ -56,7 +57,7 @@ public sealed class RunLauncher(ITrackingStore store)
             ParentRunId = request.ParentRunId,
         });
         var clock = Stopwatch.StartNew();
-        var session = new Session(store, run.RunId, experiment.ExperimentId, request, parser, cwd);
+        var session = new Session(store, run.RunId, experiment.ExperimentId, request, parser, cwd, mirror);
         var outcome = await session.RunAsync(git, cancel).ConfigureAwait(false);
         return new LaunchResult(run.RunId, outcome.Status, outcome.ExitCode, clock.Elapsed, outcome.Error);
     }
@@ -87,9 +88,9 @@ public sealed class RunLauncher(ITrackingStore store)
     private readonly record struct Outcome(RunStatus Status, int? ExitCode, string? Error);
 
     /// <summary>One launch's moving parts, from the recorded run to its final status.</summary>
-    private sealed class Session(ITrackingStore store, string runId, string experimentId, LaunchRequest request, OutputMetricParser parser, string cwd)
+    private sealed class Session(ITrackingStore store, string runId, string experimentId, LaunchRequest request, OutputMetricParser parser, string cwd, IArtifactMirror? mirror)
     {
-        private readonly RunArtifacts _artifacts = new(store, runId);
+        private readonly RunArtifacts _artifacts = new(store, runId, mirror);
         private OutputLog? _log;
         private MetricBatcher? _metrics;
 

@@ -11,6 +11,7 @@ public static class CliApp
         var output = new CliOutput(stdout ?? Console.Out, stderr ?? Console.Error);
         var root = new RootCommand("MLTrack: track, find and compare ML training runs.");
         root.Options.Add(GlobalOptions.Store);
+        root.Options.Add(GlobalOptions.Artifacts);
         root.Subcommands.Add(RunCommand.Create(output));
         root.Subcommands.Add(ExperimentsCommand.Create(output));
         root.Subcommands.Add(RunsCommand.Create(output));

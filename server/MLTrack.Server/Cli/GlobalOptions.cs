@@ -10,5 +10,19 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Artifacts = new("--artifacts")
+    {
+        Description = "Durable artifact store, e.g. s3://bucket/prefix (or $MLTRACK_ARTIFACTS); the local folder then acts as a cache. " +
+                      "S3 endpoint and credentials come from the AWS environment variables (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID...).",
+        Recursive = true,
+    };
+
+    /// <summary>The environment variable read when <see cref="Artifacts"/> is not given.</summary>
+    public const string ArtifactsEnvironmentVariable = "MLTRACK_ARTIFACTS";
+
+    /// <summary>The artifact mirror for <c>--artifacts</c>, else <c>$MLTRACK_ARTIFACTS</c>, else none (local disk only).</summary>
+    public static MLTrack.Core.Artifacts.IArtifactMirror ArtifactMirror(ParseResult parse) =>
+        MLTrack.Core.Artifacts.IArtifactMirror.FromUri(parse.GetValue(Artifacts) ?? Environment.GetEnvironmentVariable(ArtifactsEnvironmentVariable));
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print stable JSON instead of a table (see README)." };
 }

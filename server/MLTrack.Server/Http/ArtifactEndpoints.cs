@@ -12,10 +12,13 @@ namespace MLTrack.Server.Http;
 /// Handlers of <c>artifacts/list</c> and the proxied artifact endpoints MLflow's client uses for
 /// <c>mlflow-artifacts:/</c> URIs. Files live in <c>&lt;store.ArtifactRoot&gt;/&lt;run_id&gt;/</c>; uploads stream to a
 /// temporary file beside the target, are hashed on the way, and replace the target only when complete.
-/// Routes are declared in <see cref="RestRoutes"/>.
+/// Routes are declared in <see cref="RestRoutes"/>. With an enabled <see cref="IArtifactMirror"/> every upload is also
+/// stored in the mirror, and a download whose local file is missing is restored from it first.
 /// </summary>
-internal sealed class ArtifactEndpoints(ITrackingStore store, long maxArtifactBytes)
+internal sealed class ArtifactEndpoints(ITrackingStore store, long maxArtifactBytes, IArtifactMirror? mirror = null)
 {
+    private readonly IArtifactMirror _mirror = mirror ?? IArtifactMirror.None;
+
     public async Task List(HttpContext ctx)
     {
         var req = await ApiJson.ReadRequestAsync<ListArtifactsRequest>(ctx);
@@ -38,6 +41,8 @@ internal sealed class ArtifactEndpoints(ITrackingStore store, long maxArtifactBy
         var (runId, rel) = ArtifactPaths.SplitProxied(ArtifactPaths.RawPathAfter(ctx, ArtifactPaths.ProxyPrefix), "path");
         store.GetRun(runId);
         var file = ArtifactPaths.Resolve(ArtifactPaths.RunFolder(store.ArtifactRoot, runId), rel);
+        if (rel.Length > 0 && !File.Exists(file) && !Directory.Exists(file) && _mirror.IsEnabled)
+            await _mirror.TryRestoreAsync(runId, rel, file, ctx.RequestAborted);
         if (rel.Length == 0 || !File.Exists(file)) throw ApiException.NotFound($"Artifact '{rel}' not found in run '{runId}'.");
         ctx.Response.ContentType = "application/octet-stream";
         ctx.Response.ContentLength = new FileInfo(file).Length;
@@ -90,6 +95,7 @@ internal sealed class ArtifactEndpoints(ITrackingStore store, long maxArtifactBy
             throw;
         }
         store.RecordArtifact(runId, new ArtifactInfo(rel, size, sha));
+        if (_mirror.IsEnabled) await _mirror.UploadAsync(runId, rel, target, sha, ctx.RequestAborted);
         await ApiJson.WriteAsync(ctx, EmptyResponse.Instance);
     }
 

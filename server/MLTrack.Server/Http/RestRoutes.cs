@@ -22,7 +22,7 @@ internal static class RestRoutes
         var experiments = new ExperimentEndpoints(store);
         var runs = new RunEndpoints(store);
         var metrics = new MetricEndpoints(store);
-        var artifacts = new ArtifactEndpoints(store, options.MaxArtifactBytes);
+        var artifacts = new ArtifactEndpoints(store, options.MaxArtifactBytes, options.ArtifactMirror);
         var files = new RunFileEndpoints(store);
         var deployments = new DeploymentEndpoints(store);
 

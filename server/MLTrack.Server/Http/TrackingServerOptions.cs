@@ -23,6 +23,9 @@ public sealed record TrackingServerOptions
     /// <summary>Largest artifact upload, streamed to disk (default 2 GiB).</summary>
     public long MaxArtifactBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>Where uploaded artifacts are also stored (e.g. S3), and restored from when the local file is missing; default none.</summary>
+    public MLTrack.Core.Artifacts.IArtifactMirror ArtifactMirror { get; init; } = MLTrack.Core.Artifacts.IArtifactMirror.None;
+
     /// <summary>Where warnings and internal errors go; default standard error (never standard output, which may carry JSON-RPC).</summary>
     public TextWriter? Log { get; init; }
 

@@ -21,7 +21,8 @@ public sealed class TrackingSession : IAsyncDisposable
         _owned = owned;
     }
 
-    public static async Task<TrackingSession> EnsureAsync(ITrackingStore store, TextWriter log, CancellationToken ct = default)
+    public static async Task<TrackingSession> EnsureAsync(ITrackingStore store, TextWriter log, CancellationToken ct = default,
+        MLTrack.Core.Artifacts.IArtifactMirror? artifactMirror = null)
     {
         var dir = Path.GetDirectoryName(store.Location)!;
         for (int attempt = 0; ; attempt++)
@@ -30,7 +31,12 @@ public sealed class TrackingSession : IAsyncDisposable
                 return new TrackingSession(running.Url, TokenFile.LoadOrCreate(dir), null);
             try
             {
-                var server = await TrackingServer.StartAsync(store, new TrackingServerOptions { MltrackDirectory = dir, Log = log }, ct);
+                var server = await TrackingServer.StartAsync(store, new TrackingServerOptions
+                {
+                    MltrackDirectory = dir,
+                    Log = log,
+                    ArtifactMirror = artifactMirror ?? MLTrack.Core.Artifacts.IArtifactMirror.None,
+                }, ct);
                 return new TrackingSession(server.BaseAddress, server.Token, server);
             }
             catch (InvalidOperationException) when (attempt < 3)

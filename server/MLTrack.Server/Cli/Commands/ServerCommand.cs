@@ -47,6 +47,7 @@ public static class ServerCommand
                     AllowRemote = parse.GetValue(allowRemote),
                     MltrackDirectory = mltrackDir,
                     Log = output.Error,
+                    ArtifactMirror = GlobalOptions.ArtifactMirror(parse),
                 }, cancel).GetAwaiter().GetResult();
             }
             catch (InvalidOperationException e)
