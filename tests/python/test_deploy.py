@@ -87,6 +87,7 @@ class DeploymentConfigTests(unittest.TestCase):
         saved = {k: os.environ.pop(k, None) for k in ("MLTRACK_TRACKING_URI", "MLTRACK_TOKEN", "MLTRACK_STORE")}
         home = tempfile.mkdtemp(prefix="mltrack-test-noserver-")
         os.environ["MLTRACK_HOME"] = home
+        os.environ["MLTRACK_NO_AUTOSTART"] = "1"
         try:
             with self.assertRaises(DeploymentError) as cm:
                 deploy_local("0123abcd", DeploymentConfig(app_name="x"))
@@ -95,6 +96,7 @@ class DeploymentConfigTests(unittest.TestCase):
                 list_deployments()
         finally:
             os.environ.pop("MLTRACK_HOME", None)
+            os.environ.pop("MLTRACK_NO_AUTOSTART", None)
             for k, v in saved.items():
                 if v is not None:
                     os.environ[k] = v

@@ -376,8 +376,10 @@ class Client:
             if rest.startswith("//"):
                 rest = urllib.parse.urlsplit(uri).path
             return ARTIFACTS_API + "/" + rest.strip("/") + "/" + rel
-        exp = info.experiment_id if info.experiment_id is not None else "-"
-        return f"{ARTIFACTS_API}/{exp}/{info.run_id}/artifacts/{rel}"
+        if info.experiment_id is None:
+            # Created offline: the experiment id is not known yet, and the server accepts the run-only form.
+            return f"{ARTIFACTS_API}/{info.run_id}/artifacts/{rel}"
+        return f"{ARTIFACTS_API}/{info.experiment_id}/{info.run_id}/artifacts/{rel}"
 
     def upload_file(self, info: RunInfo, local_file: str, relpath: str):
         with internal_io():

@@ -14,6 +14,10 @@ message, created_at, updated_at, config, stats. Its endpoint answers ``POST <end
 ``{"instances": [...]}`` → ``{"predictions": [...]}``, ``GET /health`` and ``GET /openapi.json``.
 """
 import json
+import os
+import sys
+import subprocess
+import shutil
 import math
 import numbers
 import re
@@ -149,8 +153,47 @@ def _gpu_ok(gpu: str) -> bool:
 
 
 # -- server -----------------------------------------------------------------------------------------------------------
+def _mltrack_executable() -> Optional[str]:
+    """$MLTRACK_EXECUTABLE, else `mltrack` on PATH, else the repository's ./mltrack beside clients/python."""
+    exe = os.environ.get("MLTRACK_EXECUTABLE") or shutil.which("mltrack")
+    if exe:
+        return exe
+    repo = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+    candidate = os.path.join(repo, "mltrack")
+    return candidate if os.path.isfile(candidate) and os.access(candidate, os.X_OK) else None
+
+
+def _start_server(conn) -> Optional[Any]:
+    """Starts `mltrack server` for the workspace store in the background, so a deployment has a process to live in
+    (a local deployment runs inside the server that created it). Off with MLTRACK_NO_AUTOSTART=1."""
+    if os.environ.get("MLTRACK_NO_AUTOSTART") == "1" or os.environ.get("MLTRACK_TRACKING_URI"):
+        return None
+    exe = _mltrack_executable()
+    if not exe or not conn.folder:
+        return None
+    os.makedirs(conn.folder, exist_ok=True)
+    store = os.environ.get("MLTRACK_STORE") or os.path.join(conn.folder, "mltrack.db")
+    log_path = os.path.join(conn.folder, "server.log")
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([exe, "--store", store, "server"], cwd=os.path.dirname(conn.folder), stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=log, start_new_session=True)
+    deadline = time.time() + 180  # the first start may build the backend
+    while time.time() < deadline:
+        started = _config.resolve()
+        if started.uri:
+            sys.stderr.write(f"mltrack: started a tracking server in the background (pid {proc.pid}, log {log_path}); "
+                             f"it keeps local deployments running — stop it with `kill {proc.pid}`\n")
+            return started
+        if proc.poll() is not None:
+            return None
+        time.sleep(0.25)
+    return None
+
+
 def _http(timeout: float = DEFAULT_TIMEOUT, retries: Optional[int] = None) -> HttpClient:
     conn = _config.resolve()
+    if not conn.uri:
+        conn = _start_server(conn) or conn
     if not conn.uri:
         raise DeploymentError("no MLTrack server is running: start one (`mltrack server`, or the VS Code extension) or "
                               "set MLTRACK_TRACKING_URI and MLTRACK_TOKEN")
