@@ -79,6 +79,24 @@ class SpoolReplayTests(unittest.TestCase):
         self.assertTrue(wait_for(lambda: not spool_files(self.ws), 30))
         self.check_run(run_id)
 
+    def test_artifacts_of_a_run_created_offline_in_a_named_experiment_arrive_after_replay(self):
+        # Offline, the client cannot learn the experiment's id: its uploads must still be accepted on replay.
+        script = (
+            "import mltrack\n"
+            "with mltrack.start_run(name='offline-artifact', experiment='offline-exp'):\n"
+            "    mltrack.log_text('hello from offline', 'notes/hello.txt')\n"
+        )
+        r = subprocess.run([PYTHON, "-c", script], cwd=self.ws.root, env=self.ws.env(PYTHONPATH=CLIENT),
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (name,) = spool_files(self.ws)
+        run_id = name[:-len(".jsonl")]
+        self.server = Server(self.ws)
+        self.assertTrue(wait_for(lambda: not spool_files(self.ws), 30), "the server did not consume the spool")
+        self.assertIn("notes/hello.txt", self.server.artifacts(run_id, "notes"))
+        log = open(os.path.join(self.ws.root, "server.log")).read()
+        self.assertNotIn("refused", log)
+
     def test_server_killed_while_logging(self):
         self.server = Server(self.ws)
         phase1, go = (os.path.join(self.ws.root, n) for n in ("phase1", "go"))
