@@ -12,20 +12,11 @@ namespace MLTrack.Core.Tests.Deploy;
 /// model.pt (torch.save of the module), state_dict.pt, mltrack_model.json and input_example.json, copied under
 /// <c>model/</c> with the same tags. Needs python3-torch (Debian 12: 1.13.1).
 /// </summary>
-public sealed class PyTorchModelFixture : IAsyncLifetime
+public sealed class PyTorchModelFixture : TrainedModelFixture
 {
-    public TempStore Temp { get; } = new();
-    public string RunId { get; private set; } = "";
-    public string TorchVersion { get; private set; } = "";
-    public JsonArray TestRows { get; private set; } = [];
-    public ModelInfo Model { get; private set; } = null!;
-    public string ModelFolder => Path.Combine(Temp.Folder, "trained");
+    public string TorchVersion => FrameworkVersion;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(ModelFolder);
-        var script = Path.Combine(Temp.Folder, "train_torch.py");
-        File.WriteAllText(script, """
+    protected override string TrainingScript => """
             import json, sys
             import torch
             from torch import nn
@@ -46,40 +37,16 @@ public sealed class PyTorchModelFixture : IAsyncLifetime
             with open(out + "/../test_rows.json", "w") as f:
                 json.dump(torch.randn(10, 4).tolist(), f)
             print(torch.__version__)
-            """.Replace("\n            ", "\n"));
-        var result = await TestPython.RunAsync(script, [ModelFolder], new Dictionary<string, string> { ["PYTHONPATH"] = TestPython.ClientPath });
-        Assert.True(result.ExitCode == 0, "training failed: " + result.Stderr);
-        TorchVersion = result.Stdout.Trim();
-        TestRows = (JsonArray)JsonNode.Parse(File.ReadAllText(Path.Combine(Temp.Folder, "test_rows.json")))!;
+            """.Replace("\n            ", "\n");
 
-        RunId = SklearnModelFixture.LogModel(Temp, ModelFolder, "model");
-        Model = await new ModelInspector(Temp.Store, new PythonRunner(TestPython.Executable)).InspectAsync(RunId);
-    }
-
-    /// <summary>What the model says for <paramref name="rows"/> when loaded in a plain python3 process (not the server).</summary>
-    public async Task<JsonArray> PredictInProcessAsync(JsonArray rows)
-    {
-        var script = Path.Combine(Temp.Folder, "predict_torch_direct.py");
-        File.WriteAllText(script, """
+    protected override string PredictScript => """
             import json, sys, torch
             model = torch.load(sys.argv[1], map_location="cpu")
             model.eval()
             rows = json.load(open(sys.argv[2]))
             with torch.no_grad():
                 print(json.dumps(model(torch.tensor(rows, dtype=torch.float32)).tolist()))
-            """.Replace("\n            ", "\n"));
-        var rowsFile = Path.Combine(Temp.Folder, "torch_rows.json");
-        File.WriteAllText(rowsFile, rows.ToJsonString());
-        var result = await TestPython.RunAsync(script, [Model.LocalPath, rowsFile]);
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        return (JsonArray)JsonNode.Parse(result.Stdout)!;
-    }
-
-    public Task DisposeAsync()
-    {
-        Temp.Dispose();
-        return Task.CompletedTask;
-    }
+            """.Replace("\n            ", "\n");
 }
 
 public sealed class PyTorchDeploymentTests(PyTorchModelFixture fixture) : IClassFixture<PyTorchModelFixture>, IDisposable

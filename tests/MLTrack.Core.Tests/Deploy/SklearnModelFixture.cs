@@ -13,20 +13,11 @@ namespace MLTrack.Core.Tests.Deploy;
 /// mltrack_model.json and input_example.json, which are copied under <c>model/</c> with the same tags. Also keeps 20
 /// held-out rows to ask the served model about.
 /// </summary>
-public sealed class SklearnModelFixture : IAsyncLifetime
+public sealed class SklearnModelFixture : TrainedModelFixture
 {
-    public TempStore Temp { get; } = new();
-    public string RunId { get; private set; } = "";
-    public string SklearnVersion { get; private set; } = "";
-    public JsonArray TestRows { get; private set; } = [];
-    public ModelInfo Model { get; private set; } = null!;
-    public string ModelFolder => Path.Combine(Temp.Folder, "trained");
+    public string SklearnVersion => FrameworkVersion;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(ModelFolder);
-        var script = Path.Combine(Temp.Folder, "train.py");
-        File.WriteAllText(script, """
+    protected override string TrainingScript => """
             import json, sys
             import numpy as np, sklearn
             from sklearn.datasets import load_iris
@@ -42,15 +33,14 @@ public sealed class SklearnModelFixture : IAsyncLifetime
             with open(out + "/../test_rows.json", "w") as f:
                 json.dump(X[test].tolist(), f)
             print(sklearn.__version__)
-            """.Replace("\n            ", "\n"));
-        var result = await TestPython.RunAsync(script, [ModelFolder], new Dictionary<string, string> { ["PYTHONPATH"] = TestPython.ClientPath });
-        Assert.True(result.ExitCode == 0, "training failed: " + result.Stderr);
-        SklearnVersion = result.Stdout.Trim();
-        TestRows = (JsonArray)JsonNode.Parse(File.ReadAllText(Path.Combine(Temp.Folder, "test_rows.json")))!;
+            """.Replace("\n            ", "\n");
 
-        RunId = LogModel(Temp, ModelFolder, "model");
-        Model = await new ModelInspector(Temp.Store, new PythonRunner(TestPython.Executable)).InspectAsync(RunId);
-    }
+    protected override string PredictScript => """
+            import json, sys, joblib, numpy as np
+            model = joblib.load(sys.argv[1])
+            rows = json.load(open(sys.argv[2]))
+            print(json.dumps(model.predict(np.asarray(rows, dtype=float)).tolist()))
+            """.Replace("\n            ", "\n");
 
     /// <summary>A new run with the files of <paramref name="folder"/> under <c>name/</c> and log_model's tags.</summary>
     public static string LogModel(TempStore temp, string folder, string name, bool withTags = true, Func<string, bool>? include = null)
@@ -71,29 +61,6 @@ public sealed class SklearnModelFixture : IAsyncLifetime
             temp.Store.SetTag(run.RunId, "mltrack.model.class", meta["class"]!.GetValue<string>());
         }
         return run.RunId;
-    }
-
-    /// <summary>What the model says for <paramref name="rows"/> when loaded in a plain python3 process (not the server).</summary>
-    public async Task<JsonArray> PredictInProcessAsync(JsonArray rows)
-    {
-        var script = Path.Combine(Temp.Folder, "predict_direct.py");
-        File.WriteAllText(script, """
-            import json, sys, joblib, numpy as np
-            model = joblib.load(sys.argv[1])
-            rows = json.load(open(sys.argv[2]))
-            print(json.dumps(model.predict(np.asarray(rows, dtype=float)).tolist()))
-            """.Replace("\n            ", "\n"));
-        var rowsFile = Path.Combine(Temp.Folder, "rows.json");
-        File.WriteAllText(rowsFile, rows.ToJsonString());
-        var result = await TestPython.RunAsync(script, [Model.LocalPath, rowsFile]);
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        return (JsonArray)JsonNode.Parse(result.Stdout)!;
-    }
-
-    public Task DisposeAsync()
-    {
-        Temp.Dispose();
-        return Task.CompletedTask;
     }
 }
 
