@@ -143,28 +143,14 @@ function procStart(pid) {
 
 /** `mltrack rpc --stdio` processes (the extension's backends) anywhere on the machine started by our code-server. */
 function backendPids(rootPid) {
-  const kids = new Map();
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
+  return h.descendants(rootPid).filter((c) => {
     try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!kids.has(ppid)) kids.set(ppid, []);
-      kids.get(ppid).push(Number(d));
-    } catch { /* gone */ }
-  }
-  const out = [];
-  const walk = (p) => {
-    for (const c of kids.get(p) || []) {
-      try {
-        const cmd = fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0');
-        if (cmd.some((a) => /(^|\/)mltrack$/.test(a)) && cmd.includes('rpc') && cmd.includes('--stdio')) out.push(c);
-      } catch { /* gone */ }
-      walk(c);
+      const cmd = fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0');
+      return cmd.some((a) => /(^|\/)mltrack$/.test(a)) && cmd.includes('rpc') && cmd.includes('--stdio');
+    } catch {
+      return false; // gone
     }
-  };
-  walk(rootPid);
-  return out;
+  });
 }
 
 /** Share of the machine's CPU busy over `ms` (from /proc/stat). */

@@ -17,16 +17,7 @@ if [[ -n "${E2E_VSIX:-}" ]]; then echo "bench: using E2E_VSIX=$E2E_VSIX"; echo "
 version=$(node -p "require('./extension/package.json').version" 2>/dev/null \
   || sed -n 's/^  "version": "\(.*\)",$/\1/p' extension/package.json | head -1)
 vsix="extension/mltrack-$version.vsix"
-stale=""
-if [[ ! -f "$vsix" ]]; then
-  stale="missing"
-else
-  newer=$(find extension server webviews clients Directory.Build.props \
-    \( -path extension/node_modules -o -path extension/dist -o -path extension/server -o -name bin -o -name obj \
-       -o -name node_modules -o -name __pycache__ -o -name '*.vsix' \) -prune \
-    -o -type f -newer "$vsix" -print 2>/dev/null | head -1 || true)
-  [[ -n "$newer" ]] && stale="older than $newer"
-fi
+stale=$(bash tests/e2e/vscode/vsix-stale.sh "$vsix")
 if [[ -z "$stale" ]]; then
   echo "bench: $vsix is up to date"
   echo "$root/$vsix"

@@ -458,7 +458,7 @@ function copyLogs(userDataDir, dest) {
 }
 
 module.exports = {
-  REPO, E2E_ROOT, NODE_BIN_DIR, RESULTS_DIR, BASE_SETTINGS, log, sleep, sh, freePort,
+  REPO, E2E_ROOT, NODE_BIN_DIR, RESULTS_DIR, BASE_SETTINGS, log, sleep, sh, freePort, descendants,
   writeUserSettings, installVsix, startCodeServer, stopChild, killAllSync, onInterrupt, makeWorkspace, launchBrowser, openWorkbench,
   runCommand, openFile, notifications, allNotifications, clearNotifications, waitForNotification, codeLensTexts, clickCodeLens, showActivity, pane, expandPane,
   treeRows, expandTreeRows, waitForTree, hoverWord, findWebviewFrame, screenshot, runScenarios, copyLogs, quickInput,

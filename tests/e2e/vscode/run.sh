@@ -28,16 +28,7 @@ if [[ " $* " != *" --self-test "* ]]; then
     [[ -f extension/package.json ]] || { echo "e2e: no extension/package.json"; echo "0 passed, 1 failed"; exit 2; }
     version=$(node -p "require('./extension/package.json').version")
     vsix="extension/mltrack-$version.vsix"
-    stale=""
-    if [[ ! -f "$vsix" ]]; then
-      stale="missing"
-    else
-      newer=$(find extension server webviews clients Directory.Build.props \
-        \( -path extension/node_modules -o -path extension/dist -o -path extension/server -o -name bin -o -name obj \
-           -o -name node_modules -o -name __pycache__ -o -name '*.vsix' \) -prune \
-        -o -type f -newer "$vsix" -print 2>/dev/null | head -1 || true)
-      [[ -n "$newer" ]] && stale="older than $newer"
-    fi
+    stale=$(bash tests/e2e/vscode/vsix-stale.sh "$vsix")
     if [[ -n "$stale" ]]; then
       echo "e2e: building $vsix ($stale)"
       t=$SECONDS
