@@ -584,6 +584,272 @@ export interface DeploymentChangedParams {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// analytics (aggregated in the backend, in SQL; never all runs shipped to a panel)
+
+export type Granularity = 'hour' | 'day' | 'week' | 'month';
+/** Ranges relative to now; "ytd" = since 1 January (local), "all" = first run to now; "custom" needs from and to. */
+export type RangePreset = '24h' | '7d' | '30d' | '90d' | 'ytd' | 'all' | 'custom';
+
+/**
+ * The window and grouping of an analytics query. Times are Unix ms (stored UTC); periods are cut in `timeZone`
+ * (IANA name, default the backend's local zone), so a day is a local calendar day (23 or 25 hours across DST) and a
+ * week starts on Monday. from > to is refused (InvalidParameterValue naming both); an empty window answers empty.
+ */
+export interface AnalyticsRangeParams {
+  /** Default "30d" (the heatmap: "custom" over the last 52 weeks when from/to are absent). Ignored when from/to are given. */
+  preset?: RangePreset | null;
+  /** Inclusive start, Unix ms. */
+  from?: number | null;
+  /** Exclusive end, Unix ms. */
+  to?: number | null;
+  timeZone?: string | null;
+  /** Default: the finest that keeps at most 400 periods. A finer one over too long a range is coarsened (see `note`). */
+  granularity?: Granularity | null;
+  /** Only runs of these experiments (empty/absent: all). */
+  experimentIds?: string[] | null;
+  /** Only runs of this user (user_id: git user.name for runs launched by MLTrack, else the OS user). */
+  user?: string | null;
+}
+
+/** The window a query actually covered, after presets, defaults and coarsening. */
+export interface AnalyticsWindow {
+  from: number;
+  to: number;
+  timeZone: string;
+  granularity: Granularity;
+  /** Why the granularity differs from the one asked for (e.g. "hourly over 365 days is 8,760 periods; shown by day"). */
+  note: string | null;
+}
+
+export interface TimeSeriesParams extends AnalyticsRangeParams {
+  /** Also the best value of this metric per period (over the runs started in it). */
+  metricKey?: string | null;
+  /** Default: by the key's name (loss/error/... lower, else higher). */
+  metricGoal?: 'min' | 'max' | null;
+}
+
+/** One period: runs are counted in the period they started; compute hours = wall-clock duration of the runs that
+ *  ended (started in the period). */
+export interface TimeSeriesBucket {
+  start: number;
+  end: number;
+  /** Local label, e.g. "2026-03-29", "2026-W13", "2026-03", "2026-03-29 14:00". */
+  label: string;
+  runsStarted: number;
+  runsFinished: number;
+  runsFailed: number;
+  computeHours: number;
+  experiments: number;
+  users: number;
+  metricBest: JsonDouble | null;
+  /** The run that reached metricBest. */
+  metricBestRunId: string | null;
+}
+
+export interface TimeSeriesResult extends AnalyticsWindow {
+  buckets: TimeSeriesBucket[];
+  metricKey: string | null;
+  metricGoal: 'min' | 'max' | null;
+  totals: { runsStarted: number; runsFinished: number; runsFailed: number; computeHours: number; experiments: number; users: number };
+  /** No run in the window. */
+  empty: boolean;
+}
+
+export type HeatmapParams = AnalyticsRangeParams;
+
+/** A local calendar day; every day of the window is present, with zeros when idle. */
+export interface HeatmapDay {
+  /** "YYYY-MM-DD" in the window's time zone. */
+  date: string;
+  /** 0 = Monday … 6 = Sunday. */
+  weekday: number;
+  start: number;
+  end: number;
+  runs: number;
+  failed: number;
+  experiments: number;
+}
+
+export interface HeatmapResult extends AnalyticsWindow {
+  days: HeatmapDay[];
+  totalRuns: number;
+  activeDays: number;
+  /** activeDays / days.length (0 when the window has no days). */
+  coverage: number;
+  longestStreak: number;
+  /** Consecutive active days ending on the window's last day (or the day before, when that one is still idle). */
+  currentStreak: number;
+  maxRuns: number;
+  maxExperiments: number;
+  empty: boolean;
+}
+
+/** What the analytics pickers offer. */
+export interface AnalyticsFacetsResult {
+  /** Distinct users of active runs, sorted. */
+  users: string[];
+  /** Distinct metric keys of active runs, sorted (system/* included). */
+  metricKeys: string[];
+}
+
+/** Production analytics for deployments over a window (traffic from each local endpoint's request log). */
+export interface ProductionParams extends AnalyticsRangeParams {
+  /** Empty/absent: every deployment. */
+  deploymentIds?: string[] | null;
+  /** Price of a serving hour per CPU and per GPU, for the cost estimate (defaults: the preferences' prices). */
+  cpuHourUsd?: number | null;
+  gpuHourUsd?: number | null;
+}
+
+export interface ProductionBucket {
+  start: number;
+  end: number;
+  label: string;
+  requests: number;
+  errors: number;
+  /** errors / requests; null without requests. */
+  errorRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Serving hours in the period × hourly price. */
+  costUsd: number;
+}
+
+export interface ProductionDeployment {
+  deploymentId: string;
+  name: string;
+  target: DeploymentTarget;
+  runId: string;
+  status: DeploymentStatus;
+  endpointUrl: string | null;
+  /** READY and its /health answered 200 just now; null when not READY (not checked). */
+  healthy: boolean | null;
+  healthMessage: string | null;
+  /** Traffic data exists for this target (local: the request log; Modal: not collected). */
+  trafficAvailable: boolean;
+  hourlyCostUsd: number;
+  totals: { requests: number; errors: number; errorRate: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; costUsd: number };
+  buckets: ProductionBucket[];
+}
+
+export interface ProductionResult extends AnalyticsWindow {
+  deployments: ProductionDeployment[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// reports
+
+export type ReportType = 'executive' | 'technical' | 'cost';
+export type ReportFormat = 'md' | 'html';
+
+/** Prices for the cost sections; absent ones are taken from the preferences. */
+export interface ReportPrices {
+  cpuHourUsd?: number | null;
+  gpuHourUsd?: number | null;
+}
+
+/** Params of reports/generate: the window as in analytics (from/to or a preset), optionally one experiment. */
+export interface ReportGenerateParams extends ReportPrices {
+  type: ReportType;
+  preset?: RangePreset | null;
+  from?: number | null;
+  to?: number | null;
+  timeZone?: string | null;
+  experimentId?: string | null;
+}
+
+/** A stored report. The same data and window give the same content (no generation time inside it). */
+export interface ReportInfo {
+  reportId: string;
+  type: ReportType;
+  title: string;
+  from: number;
+  to: number;
+  timeZone: string;
+  experimentId: string | null;
+  createdAt: number;
+  /** Bytes of the HTML rendering. */
+  sizeBytes: number;
+  /** Count of insights found. */
+  insights: number;
+}
+
+/** Params of reports/list: reports whose window overlaps [from, to) (both optional), newest first. */
+export interface ReportListParams {
+  from?: number | null;
+  to?: number | null;
+  type?: ReportType | null;
+}
+
+export interface ReportIdParams {
+  reportId: string;
+}
+
+/** Params of reports/content: the report as one self-contained document (HTML with inline SVG charts; Markdown
+ *  with PNG charts as data: URIs). */
+export interface ReportContentParams {
+  reportId: string;
+  format: ReportFormat;
+}
+
+export interface ReportContent {
+  info: ReportInfo;
+  format: ReportFormat;
+  content: string;
+}
+
+/** Params of reports/export (not callable from panels: the extension asks for the path with a save dialog).
+ *  Markdown writes its PNG charts into "<name>_files/" beside the file. */
+export interface ReportExportParams {
+  reportId: string;
+  format: ReportFormat;
+  path: string;
+}
+
+export interface ReportExportResult {
+  /** Every file written, the report first. */
+  files: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// preferences (VS Code: the mltrack.* settings, pushed to panels by the extension; browser UI: kept by the backend per user)
+
+export interface Preferences {
+  /** Browser UI only (VS Code panels follow VS Code's theme). */
+  theme: 'auto' | 'light' | 'dark';
+  notifications: 'all' | 'failures' | 'none';
+  chartXAxis: 'step' | 'wall' | 'relative';
+  /** EMA weight 0 (none) … 0.99. */
+  chartSmoothing: number;
+  /** Run colours in order (CSS colours); empty: the built-in palette. */
+  runColors: string[];
+  tableDensity: 'compact' | 'normal' | 'comfortable';
+  reportType: ReportType;
+  cpuHourUsd: number;
+  gpuHourUsd: number;
+}
+
+export interface PreferencesGetParams {
+  /** Default: the user the backend runs as. */
+  user?: string | null;
+}
+
+/** Params of preferences/set: the fields to change (others keep their values); invalid values are refused by name. */
+export interface PreferencesSetParams {
+  user?: string | null;
+  values: Partial<Preferences>;
+}
+
+export interface PreferencesResult {
+  user: string;
+  preferences: Preferences;
+}
+
+/** Sent to every client of the backend when a user's preferences change. */
+export type PreferencesChangedParams = PreferencesResult;
+
+// ---------------------------------------------------------------------------------------------------------------
 // names
 
 /** Every request: method name → params and result. `void` params: send none; `null` result: nothing useful. */
@@ -615,6 +881,17 @@ export interface Requests {
   'deployments/openapi': { params: DeploymentIdParams; result: DeploymentOpenApiResult };
   'deployments/logs': { params: DeploymentIdParams; result: DeploymentLogsResult };
   'deployments/canDeploy': { params: CanDeployParams; result: CanDeployResult };
+  'analytics/timeSeries': { params: TimeSeriesParams | void; result: TimeSeriesResult };
+  'analytics/heatmap': { params: HeatmapParams | void; result: HeatmapResult };
+  'analytics/facets': { params: void; result: AnalyticsFacetsResult };
+  'analytics/production': { params: ProductionParams | void; result: ProductionResult };
+  'reports/generate': { params: ReportGenerateParams; result: ReportInfo };
+  'reports/list': { params: ReportListParams | void; result: ReportInfo[] };
+  'reports/content': { params: ReportContentParams; result: ReportContent };
+  'reports/export': { params: ReportExportParams; result: ReportExportResult };
+  'reports/delete': { params: ReportIdParams; result: null };
+  'preferences/get': { params: PreferencesGetParams | void; result: PreferencesResult };
+  'preferences/set': { params: PreferencesSetParams; result: PreferencesResult };
 }
 
 /** Every notification the backend sends: name → params. */
@@ -622,6 +899,7 @@ export interface Notifications {
   'runs/changed': RunChangedParams;
   'log/append': LogAppendParams;
   'deployments/changed': DeploymentChangedParams;
+  'preferences/changed': PreferencesChangedParams;
 }
 
 export type RequestMethod = keyof Requests;
@@ -658,12 +936,24 @@ export const Method = {
   deploymentsOpenApi: 'deployments/openapi',
   deploymentsLogs: 'deployments/logs',
   deploymentsCanDeploy: 'deployments/canDeploy',
+  analyticsTimeSeries: 'analytics/timeSeries',
+  analyticsHeatmap: 'analytics/heatmap',
+  analyticsFacets: 'analytics/facets',
+  analyticsProduction: 'analytics/production',
+  reportsGenerate: 'reports/generate',
+  reportsList: 'reports/list',
+  reportsContent: 'reports/content',
+  reportsExport: 'reports/export',
+  reportsDelete: 'reports/delete',
+  preferencesGet: 'preferences/get',
+  preferencesSet: 'preferences/set',
 } as const satisfies Record<string, RequestMethod>;
 
 export const Notification = {
   runsChanged: 'runs/changed',
   logAppend: 'log/append',
   deploymentsChanged: 'deployments/changed',
+  preferencesChanged: 'preferences/changed',
 } as const satisfies Record<string, NotificationMethod>;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -82,4 +82,28 @@ public interface ITrackingStore : IDisposable
     IReadOnlyList<Deploy.DeploymentRecord> ListDeployments(string? runId = null);
     /// <summary>Removes the record; false when there was none.</summary>
     bool DeleteDeployment(string deploymentId);
+
+    // Analytics: aggregates over the active runs that STARTED in each period (periods are contiguous, ascending)
+    /// <summary>Per period: runs started, finished, failed (incl. CRASHED), hours of those that ended, distinct experiments and users.</summary>
+    IReadOnlyList<Analytics.PeriodActivity> AggregateRuns(IReadOnlyList<Analytics.Period> periods, Analytics.RunScope scope);
+    /// <summary>Per period: the best of <paramref name="key"/> (each run's max, or min when lower is better) and its run; null without values.</summary>
+    IReadOnlyList<Analytics.PeriodBest?> BestMetricPerPeriod(IReadOnlyList<Analytics.Period> periods, Analytics.RunScope scope, string key, bool higherIsBetter);
+    /// <summary>Start time of the oldest active run in scope; null when there is none.</summary>
+    long? FirstRunStart(Analytics.RunScope scope);
+    /// <summary>Distinct users of active runs, sorted.</summary>
+    IReadOnlyList<string> ListRunUsers();
+    /// <summary>Distinct metric keys, sorted.</summary>
+    IReadOnlyList<string> ListMetricKeys();
+
+    // Reports
+    /// <summary>Inserts or replaces the record with its id.</summary>
+    void SaveReport(Reports.ReportRecord report);
+    Reports.ReportRecord? FindReport(string reportId);
+    /// <summary>Reports whose window overlaps [from, to) (either bound optional), of one type when given; newest first.</summary>
+    IReadOnlyList<Reports.ReportRecord> ListReports(long? from = null, long? to = null, string? type = null);
+    bool DeleteReport(string reportId);
+
+    // Preferences of the browser UI, per user, as a JSON object
+    string? GetPreferences(string user);
+    void SavePreferences(string user, string json);
 }

@@ -51,6 +51,8 @@ public sealed class RpcConnection : IAsyncDisposable
         rpc.AddLocalRpcTarget<IArtifactsRpc>(new ArtifactsRpc(session), targetOptions);
         var deployments = new DeploymentsRpc(session, (method, args) => rpc.NotifyWithParameterObjectAsync(method, args));
         rpc.AddLocalRpcTarget<IDeploymentsRpc>(deployments, targetOptions);
+        rpc.AddLocalRpcTarget<IAnalyticsRpc>(new AnalyticsRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<IPreferencesRpc>(new PreferencesRpc(session, (method, args) => rpc.NotifyWithParameterObjectAsync(method, args)), targetOptions);
         rpc.StartListening();
         return new RpcConnection(rpc, session, notifier) { _deployments = deployments };
     }

@@ -30,9 +30,21 @@ public static class RpcMethods
     public const string DeploymentsOpenApi = "deployments/openapi";
     public const string DeploymentsLogs = "deployments/logs";
     public const string DeploymentsCanDeploy = "deployments/canDeploy";
+    public const string AnalyticsTimeSeries = "analytics/timeSeries";
+    public const string AnalyticsHeatmap = "analytics/heatmap";
+    public const string AnalyticsFacets = "analytics/facets";
+    public const string AnalyticsProduction = "analytics/production";
+    public const string ReportsGenerate = "reports/generate";
+    public const string ReportsList = "reports/list";
+    public const string ReportsContent = "reports/content";
+    public const string ReportsExport = "reports/export";
+    public const string ReportsDelete = "reports/delete";
+    public const string PreferencesGet = "preferences/get";
+    public const string PreferencesSet = "preferences/set";
 
     // Notifications, server → client.
     public const string RunsChanged = "runs/changed";
     public const string LogAppend = "log/append";
     public const string DeploymentsChanged = "deployments/changed";
+    public const string PreferencesChanged = "preferences/changed";
 }

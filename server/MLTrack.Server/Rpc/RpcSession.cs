@@ -100,7 +100,7 @@ public sealed class RpcSession : IAsyncDisposable
                     TrackingServer: p.StartTrackingServer,
                     Lineage: true,
                     MetricBuckets: true,
-                    Notifications: [RpcMethods.RunsChanged, RpcMethods.LogAppend]));
+                    Notifications: [RpcMethods.RunsChanged, RpcMethods.LogAppend, RpcMethods.DeploymentsChanged, RpcMethods.PreferencesChanged]));
         }
         finally
         {

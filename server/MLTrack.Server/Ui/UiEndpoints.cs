@@ -179,6 +179,7 @@ public sealed class UiEndpoints
             ["base"] = AssetsPrefix.TrimEnd('/'),
             ["panel"] = rest,
             ["argsJson"] = argsJson,
+            ["preferencesJson"] = "", // the browser asks preferences/get (per user, kept by the backend)
             ["token"] = Encoding.UTF8.GetString(_token),
             ["rpcUrl"] = RpcPath,
             ["title"] = "MLTrack · " + rest,

@@ -34,11 +34,22 @@ public static class UiRpcMethods
         RpcMethods.DeploymentsOpenApi,
         RpcMethods.DeploymentsLogs,
         RpcMethods.DeploymentsCanDeploy,
+        RpcMethods.AnalyticsTimeSeries,
+        RpcMethods.AnalyticsHeatmap,
+        RpcMethods.AnalyticsFacets,
+        RpcMethods.AnalyticsProduction,
+        RpcMethods.ReportsGenerate,
+        RpcMethods.ReportsList,
+        RpcMethods.ReportsContent,
+        RpcMethods.ReportsDelete,
+        RpcMethods.PreferencesGet,
+        RpcMethods.PreferencesSet,
     };
 
     /// <summary>The panels served at <c>/ui/&lt;panel&gt;</c> (and opened by the extension).</summary>
     public static readonly IReadOnlySet<string> Panels = new HashSet<string>(StringComparer.Ordinal)
     {
         "runs", "charts", "compare", "run", "lineage", "search", "deployForm", "openapi", "deployments",
+        "analytics", "activity", "reports", "production",
     };
 }

@@ -143,5 +143,30 @@ internal static class SqliteSchema
         );
         CREATE INDEX deployments_run ON deployments(run_id, created_at);
         """,
+        // 4: analytics — period queries scan a covering index by start time (no table lookups); stored reports
+        // (their files live under .mltrack/reports/<report_id>/) and per-user preferences of the browser UI
+        """
+        CREATE INDEX runs_activity ON runs(start_time, lifecycle_stage, status, end_time, experiment_id, user_id);
+        CREATE INDEX runs_user ON runs(user_id);
+        CREATE TABLE reports (
+            report_id     TEXT PRIMARY KEY,
+            type          TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            range_from    INTEGER NOT NULL,
+            range_to      INTEGER NOT NULL,
+            time_zone     TEXT NOT NULL,
+            experiment_id TEXT,
+            created_at    INTEGER NOT NULL,
+            size_bytes    INTEGER NOT NULL,
+            insights      INTEGER NOT NULL,
+            params        TEXT NOT NULL
+        );
+        CREATE INDEX reports_created ON reports(created_at DESC);
+        CREATE TABLE preferences (
+            user_name  TEXT PRIMARY KEY,
+            value      TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        """,
     ];
 }
