@@ -88,6 +88,8 @@ public interface ITrackingStore : IDisposable
     IReadOnlyList<Analytics.PeriodActivity> AggregateRuns(IReadOnlyList<Analytics.Period> periods, Analytics.RunScope scope);
     /// <summary>Per period: the best of <paramref name="key"/> (each run's max, or min when lower is better) and its run; null without values.</summary>
     IReadOnlyList<Analytics.PeriodBest?> BestMetricPerPeriod(IReadOnlyList<Analytics.Period> periods, Analytics.RunScope scope, string key, bool higherIsBetter);
+    /// <summary>Distinct experiments and users of the active runs in scope that started in [from, to).</summary>
+    (int Experiments, int Users) CountDistinct(long from, long to, Analytics.RunScope scope);
     /// <summary>Start time of the oldest active run in scope; null when there is none.</summary>
     long? FirstRunStart(Analytics.RunScope scope);
     /// <summary>Distinct users of active runs, sorted.</summary>

@@ -147,7 +147,7 @@ internal static class SqliteSchema
         // (their files live under .mltrack/reports/<report_id>/) and per-user preferences of the browser UI
         """
         CREATE INDEX runs_activity ON runs(start_time, lifecycle_stage, status, end_time, experiment_id, user_id);
-        CREATE INDEX runs_user ON runs(user_id);
+        CREATE INDEX runs_user ON runs(user_id, start_time);
         CREATE TABLE reports (
             report_id     TEXT PRIMARY KEY,
             type          TEXT NOT NULL,

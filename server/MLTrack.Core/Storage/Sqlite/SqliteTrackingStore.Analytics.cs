@@ -6,8 +6,11 @@ using MLTrack.Core.Analytics;
 namespace MLTrack.Core.Storage.Sqlite;
 
 /// <summary>
-/// Period aggregates in one SQL statement each: the periods travel as a JSON array of [start, end) pairs, and each
-/// is joined to a range of the covering index runs_activity, so a query reads only index pages of the window's runs.
+/// Period aggregates in one SQL statement each. The periods go into a connection-local temp table keyed by their
+/// index, and each is joined to a range of the covering index runs_activity: the query reads only index pages of the
+/// window's runs, in period order, so GROUP BY needs no sort (from json_each directly it sorted every row: 3× slower).
+/// Distinct experiments and users over a whole window are counted by seeking each one's runs (a few index probes per
+/// experiment or user), not by scanning the window.
 /// </summary>
 public sealed partial class SqliteTrackingStore
 {
@@ -18,17 +21,17 @@ public sealed partial class SqliteTrackingStore
         {
             var (where, args) = ScopeSql(scope, "r");
             using var cmd = c.Command($"""
-                WITH p(idx, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))
                 SELECT p.idx, count(*),
                        sum(r.status = 'FINISHED'),
                        sum(r.status IN ('FAILED', 'CRASHED')),
                        sum(CASE WHEN r.end_time >= r.start_time THEN r.end_time - r.start_time ELSE 0 END),
                        count(DISTINCT r.experiment_id),
                        count(DISTINCT r.user_id)
-                FROM p CROSS JOIN runs r INDEXED BY runs_activity
+                FROM temp.analytics_periods p CROSS JOIN runs r INDEXED BY runs_activity
                 WHERE r.start_time >= p.lo AND r.start_time < p.hi AND r.lifecycle_stage = 'active'{where}
                 GROUP BY p.idx
-                """, null, [("@periods", PeriodsJson(periods)), .. args]);
+                """, null, args);
+            LoadPeriods(c, periods);
             var result = new PeriodActivity[periods.Count];
             Array.Fill(result, PeriodActivity.None);
             using var r = cmd.ExecuteReader();
@@ -47,14 +50,14 @@ public sealed partial class SqliteTrackingStore
             var (where, args) = ScopeSql(scope, "r");
             // SQLite returns the bare column run_id from the row that holds the max()/min() (documented behaviour).
             var agg = higherIsBetter ? "max(s.max_value)" : "min(s.min_value)";
+            LoadPeriods(c, periods);
             using var cmd = c.Command($"""
-                WITH p(idx, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))
                 SELECT p.idx, {agg}, r.run_id
-                FROM p CROSS JOIN runs r INDEXED BY runs_activity
+                FROM temp.analytics_periods p CROSS JOIN runs r INDEXED BY runs_activity
                 JOIN metric_series s ON s.run_rowid = r.run_rowid AND s.key = @key
                 WHERE r.start_time >= p.lo AND r.start_time < p.hi AND r.lifecycle_stage = 'active'{where}
                 GROUP BY p.idx
-                """, null, [("@periods", PeriodsJson(periods)), ("@key", key), .. args]);
+                """, null, [("@key", key), .. args]);
             var result = new PeriodBest?[periods.Count];
             using var r = cmd.ExecuteReader();
             while (r.Read())
@@ -62,6 +65,26 @@ public sealed partial class SqliteTrackingStore
             return (IReadOnlyList<PeriodBest?>)result;
         });
     }
+
+    public (int Experiments, int Users) CountDistinct(long from, long to, RunScope scope) => Read(c =>
+    {
+        var (where, args) = ScopeSql(scope, "r");
+        var window = $"r.start_time >= @from AND r.start_time < @to AND r.lifecycle_stage = 'active'{where}";
+        (string, object?)[] all = [("@from", from), ("@to", to), .. args];
+        var experiments = Convert.ToInt32(c.Scalar($"""
+            SELECT count(*) FROM experiments e
+            WHERE EXISTS (SELECT 1 FROM runs r INDEXED BY runs_experiment_start WHERE r.experiment_id = e.experiment_id AND {window})
+            """, null, all), CultureInfo.InvariantCulture);
+        var users = Convert.ToInt32(c.Scalar($"""
+            WITH RECURSIVE u(name) AS (
+                SELECT min(user_id) FROM runs
+                UNION ALL
+                SELECT (SELECT min(user_id) FROM runs WHERE user_id > u.name) FROM u WHERE u.name IS NOT NULL)
+            SELECT count(*) FROM u
+            WHERE u.name IS NOT NULL AND EXISTS (SELECT 1 FROM runs r INDEXED BY runs_user WHERE r.user_id = u.name AND {window})
+            """, null, all), CultureInfo.InvariantCulture);
+        return (experiments, users);
+    });
 
     public long? FirstRunStart(RunScope scope) => Read(c =>
     {
@@ -103,6 +126,17 @@ public sealed partial class SqliteTrackingStore
         using var r = cmd.ExecuteReader();
         while (r.Read()) list.Add(r.GetString(0));
         return list;
+    }
+
+    /// <summary>Fills this connection's temp table of periods (temp tables are per connection, so pooled readers do not share it).</summary>
+    private static void LoadPeriods(SqliteConnection c, IReadOnlyList<Period> periods)
+    {
+        c.Exec("""
+            CREATE TEMP TABLE IF NOT EXISTS analytics_periods (idx INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL);
+            DELETE FROM temp.analytics_periods;
+            """);
+        c.Exec("INSERT INTO temp.analytics_periods (idx, lo, hi) SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods)", null,
+            ("@periods", PeriodsJson(periods)));
     }
 
     private static string PeriodsJson(IReadOnlyList<Period> periods)
