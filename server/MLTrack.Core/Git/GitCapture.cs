@@ -54,7 +54,7 @@ public static class GitCapture
             {
                 diff = $"# MLTrack: the diff could not be computed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}\n";
             }
-            return new GitSnapshot(info, diff, root);
+            return new GitSnapshot(info, diff, root) { Author = AuthorOf(repo) };
         }
     }
 
@@ -94,6 +94,18 @@ public static class GitCapture
         catch (Exception)
         {
             return null;
+        }
+    }
+
+    private static string? AuthorOf(Repository repo)
+    {
+        try
+        {
+            return repo.Config.Get<string>("user.name")?.Value is { Length: > 0 } name ? name.Trim() : null;
+        }
+        catch (Exception)
+        {
+            return null; // an unreadable config names nobody
         }
     }
 }

@@ -11,4 +11,7 @@ public sealed record GitSnapshot(GitInfo Info, string? Diff, string? RepositoryR
 {
     /// <summary>No repository (or an unreadable one).</summary>
     public static readonly GitSnapshot None = new(GitInfo.None, null, null);
+
+    /// <summary>git's <c>user.name</c> for the repository (local, global or system config); null when unset.</summary>
+    public string? Author { get; init; }
 }

@@ -45,7 +45,8 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         {
             ExperimentId = experiment.ExperimentId,
             Name = string.IsNullOrWhiteSpace(request.RunName) ? CommandLine.DefaultRunName(request.Command, sourceFile) : request.RunName,
-            User = Environment.UserName,
+            // Analytics group runs by person: git's user.name names them across machines; the OS user otherwise.
+            User = git.Author ?? Environment.UserName,
             StartTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Command = CommandLine.Format(request.Command),
             Cwd = cwd,

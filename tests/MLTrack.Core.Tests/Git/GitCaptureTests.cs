@@ -22,6 +22,15 @@ public sealed class GitCaptureTests
     }
 
     [Fact]
+    public void RepositoryUserName_IsCapturedAsTheAuthor()
+    {
+        using var repo = new TempRepository();
+        repo.Repo.Config.Set("user.name", "Ada Lovelace", ConfigurationLevel.Local);
+
+        Assert.Equal("Ada Lovelace", repo.Capture().Author);
+    }
+
+    [Fact]
     public void ModifiedTrackedFile_MakesTreeDirty_AndDiffContainsTheChange()
     {
         using var repo = new TempRepository();

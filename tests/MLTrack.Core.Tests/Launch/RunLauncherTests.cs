@@ -325,6 +325,22 @@ public sealed class RunLauncherTests : IDisposable
         Assert.Contains("+print(2)", File.ReadAllText(new RunArtifacts(Store, result.RunId).GetLocalPath(RunLauncher.DiffArtifactPath)));
     }
 
+    [Fact]
+    public async Task A_run_launched_in_a_git_repository_is_recorded_under_gits_user_name()
+    {
+        var repo = Path.Combine(_temp.Folder, "repo");
+        Directory.CreateDirectory(repo);
+        foreach (var args in new[] { new[] { "init", "-q" }, ["config", "user.name", "Grace Hopper"] })
+        {
+            using var git = ChildProcess.Start("git", ["-C", repo, .. args]);
+            Assert.True(git.Process.WaitForExit(30_000));
+        }
+
+        var result = await Launch(new LaunchRequest { Command = ["true"], Cwd = repo, SystemMetricsInterval = TimeSpan.Zero });
+
+        Assert.Equal("Grace Hopper", Store.GetRun(result.RunId).User);
+    }
+
     [Theory]
     [InlineData(0, RunStatus.FINISHED)]
     [InlineData(1, RunStatus.FAILED)]
