@@ -10,7 +10,7 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
 {
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    public Task<TimeSeriesResult> TimeSeriesAsync(TimeSeriesParams? request, CancellationToken cancellationToken)
+    public Task<TimeSeriesResult> TimeSeriesAsync(TimeSeriesParams? request = null, CancellationToken cancellationToken = default)
     {
         request ??= new TimeSeriesParams();
         bool? higher = request.MetricGoal?.Trim().ToLowerInvariant() switch
@@ -37,7 +37,7 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
             new ActivityTotalsDto(t.Started, t.Finished, t.Failed, t.ComputeHours, t.Experiments, t.Users), series.IsEmpty));
     }
 
-    public Task<HeatmapResult> HeatmapAsync(HeatmapParams? request, CancellationToken cancellationToken)
+    public Task<HeatmapResult> HeatmapAsync(HeatmapParams? request = null, CancellationToken cancellationToken = default)
     {
         var map = new AnalyticsService(session.Store).Heatmap(Query(request ?? new HeatmapParams()));
         var w = map.Window;
@@ -46,10 +46,10 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
             map.TotalRuns, map.ActiveDays, map.Coverage, map.LongestStreak, map.CurrentStreak, map.MaxRuns, map.MaxExperiments, map.IsEmpty));
     }
 
-    public Task<AnalyticsFacetsResult> FacetsAsync(object? request, CancellationToken cancellationToken) =>
+    public Task<AnalyticsFacetsResult> FacetsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new AnalyticsFacetsResult(session.Store.ListRunUsers(), session.Store.ListMetricKeys()));
 
-    public async Task<ProductionResult> ProductionAsync(ProductionParams? request, CancellationToken cancellationToken)
+    public async Task<ProductionResult> ProductionAsync(ProductionParams? request = null, CancellationToken cancellationToken = default)
     {
         request ??= new ProductionParams();
         var prefs = new PreferencesService(session.Store).Get();

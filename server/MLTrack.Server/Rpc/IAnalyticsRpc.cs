@@ -13,18 +13,18 @@ public partial interface IAnalyticsRpc
 {
     /// <summary>Runs started/finished/failed, compute hours, distinct experiments and users per period, and a metric's best per period.</summary>
     [JsonRpcMethod(RpcMethods.AnalyticsTimeSeries, UseSingleObjectParameterDeserialization = true)]
-    Task<TimeSeriesResult> TimeSeriesAsync(TimeSeriesParams? request, CancellationToken cancellationToken);
+    Task<TimeSeriesResult> TimeSeriesAsync(TimeSeriesParams? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Every local day of the window (default: the last 52 weeks) with runs, failures, experiments; coverage and streaks.</summary>
     [JsonRpcMethod(RpcMethods.AnalyticsHeatmap, UseSingleObjectParameterDeserialization = true)]
-    Task<HeatmapResult> HeatmapAsync(HeatmapParams? request, CancellationToken cancellationToken);
+    Task<HeatmapResult> HeatmapAsync(HeatmapParams? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Users and metric keys the pickers offer.</summary>
     [JsonRpcMethod(RpcMethods.AnalyticsFacets, UseSingleObjectParameterDeserialization = true)]
-    Task<AnalyticsFacetsResult> FacetsAsync(object? request, CancellationToken cancellationToken);
+    Task<AnalyticsFacetsResult> FacetsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Per deployment: traffic, latency percentiles, error rate and cost per period; health of READY ones (default window 24h).</summary>
     [JsonRpcMethod(RpcMethods.AnalyticsProduction, UseSingleObjectParameterDeserialization = true)]
-    Task<ProductionResult> ProductionAsync(ProductionParams? request, CancellationToken cancellationToken);
+    Task<ProductionResult> ProductionAsync(ProductionParams? request = null, CancellationToken cancellationToken = default);
 }
 #pragma warning restore StreamJsonRpc0008

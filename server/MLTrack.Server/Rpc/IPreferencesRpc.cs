@@ -13,7 +13,7 @@ public partial interface IPreferencesRpc
 {
     /// <summary>The user's preferences (defaults for what was never set); user defaults to the backend's OS user.</summary>
     [JsonRpcMethod(RpcMethods.PreferencesGet, UseSingleObjectParameterDeserialization = true)]
-    Task<PreferencesResult> GetAsync(PreferencesGetParams? request, CancellationToken cancellationToken);
+    Task<PreferencesResult> GetAsync(PreferencesGetParams? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Changes the given fields; an unknown field or a bad value is refused by name and nothing is written.</summary>
     [JsonRpcMethod(RpcMethods.PreferencesSet, UseSingleObjectParameterDeserialization = true)]

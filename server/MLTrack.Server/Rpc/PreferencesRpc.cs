@@ -6,7 +6,7 @@ namespace MLTrack.Server.Rpc;
 /// <summary>preferences/*, over <see cref="PreferencesService"/>; changes are announced with <c>preferences/changed</c>.</summary>
 public sealed class PreferencesRpc(RpcSession session, Func<string, object, Task> notify) : IPreferencesRpc
 {
-    public Task<PreferencesResult> GetAsync(PreferencesGetParams? request, CancellationToken cancellationToken)
+    public Task<PreferencesResult> GetAsync(PreferencesGetParams? request = null, CancellationToken cancellationToken = default)
     {
         var user = UserOf(request?.User);
         return Task.FromResult(new PreferencesResult(user, new PreferencesService(session.Store).Get(user)));

@@ -95,6 +95,9 @@ public sealed class NotificationSink
     [JsonRpcMethod(RpcMethods.LogAppend)]
     public void LogAppend(LogAppendParams p) => Add(p);
 
+    [JsonRpcMethod(RpcMethods.PreferencesChanged)]
+    public void PreferencesChanged(PreferencesResult p) => Add(p);
+
     private void Add(object o)
     {
         _all.Enqueue(o);
