@@ -175,6 +175,9 @@ public sealed class RpcMethodTests : IAsyncLifetime
     {
         await _h.InitializeAsync();
         var run = SeedRun("exp", "tagged");
+        // The store watcher announces the new run; wait for it so "created" (which outranks every later kind within a
+        // coalescing window) cannot swallow the "deleted" below on a slow machine.
+        await _h.Notifications.WaitFor<RunChangedParams>(c => c.RunId == run.RunId && c.Kind == "created");
         await _h.Call(RpcMethods.RunsSetTag, new { runId = run.RunId, key = "note", value = "good" });
         Assert.Equal("good", _h.Store.GetRun(run.RunId).Tags["note"]);
         await _h.Call(RpcMethods.RunsDeleteTag, new { runId = run.RunId, key = "note" });
