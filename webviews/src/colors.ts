@@ -1,5 +1,6 @@
 // A stable colour per run, the same in every panel: hashed from the run id into a palette readable on light and dark
 // backgrounds (mid lightness, saturated). Runs beyond the palette get a hue from the hash, so there is no cap.
+import { currentPreferences } from './preferences';
 
 /** 20 colours, distinguishable on white and on #1e1e1e (Tableau-like, nudged to mid lightness). */
 export const PALETTE = [
@@ -23,13 +24,27 @@ export function runColor(runId: string): string {
 }
 
 /**
- * Colours for a set of runs shown together: each run keeps its stable colour unless another run in the set already
- * took it, in which case it gets a distinct hashed hue (so 50 overlaid runs stay distinguishable).
+ * Colours for a set of runs shown together: the user's run colours (preference mltrack.chart.runColors) in order
+ * when set; the other runs keep their stable colour unless another run in the set already took it, in which case they
+ * get a distinct hashed hue (so 50 overlaid runs stay distinguishable).
  */
 export function runColors(runIds: string[]): Map<string, string> {
+  return runColorsWith(runIds, currentPreferences().runColors);
+}
+
+/** runColors with an explicit list of preferred colours (given to the first runs, in order). */
+export function runColorsWith(runIds: string[], preferred: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
+  let next = 0;
   for (const id of runIds) {
+    if (out.has(id)) continue;
+    if (next < preferred.length) {
+      const c = preferred[next++]!;
+      used.add(c);
+      out.set(id, c);
+      continue;
+    }
     let c = runColor(id);
     if (used.has(c)) {
       const h = hash32(id + '#');
@@ -43,12 +58,18 @@ export function runColors(runIds: string[]): Map<string, string> {
   return out;
 }
 
-/** A colour with alpha, for bands: accepts #rrggbb or hsl(...). */
+/** A colour with alpha, for bands: accepts #rgb, #rrggbb[aa], rgb()/hsl() (the run colour preference allows them);
+ *  other forms (named colours) come back unchanged. */
 export function withAlpha(color: string, alpha: number): string {
-  if (color.startsWith('#') && color.length === 7) {
-    const a = Math.round(Math.max(0, Math.min(1, alpha)) * 255).toString(16).padStart(2, '0');
-    return color + a;
+  const a01 = Math.max(0, Math.min(1, alpha));
+  let c = color.trim();
+  if (/^#[0-9a-f]{3}$/i.test(c)) c = '#' + [...c.slice(1)].map((x) => x + x).join('');
+  if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(c)) return c.slice(0, 7) + Math.round(a01 * 255).toString(16).padStart(2, '0');
+  const fn = /^(rgb|hsl)a?\((.*)\)$/i.exec(c);
+  if (fn) {
+    const args = fn[2]!;
+    if (args.includes('/') || args.split(',').length > 3) return c; // has its own alpha
+    return args.includes(',') ? `${fn[1]}a(${args}, ${alpha})` : `${fn[1]}(${args} / ${alpha})`;
   }
-  if (color.startsWith('hsl(')) return color.replace(/\)$/, ` / ${alpha})`);
-  return color;
+  return c;
 }

@@ -1,8 +1,9 @@
 // Entry point of the one webview bundle. The host page (VS Code webview or `mltrack ui`) is:
-//   <body data-panel="runs|charts|compare|run|lineage|search|deployForm|openapi|deployments" data-args='<json>' [data-token data-rpc]>
+//   <body data-panel="runs|charts|…|analytics|activity|reports|production" data-args='<json>' [data-token data-rpc]>
 //     <div id="app"></div> + main.css + main.js (nonce'd)
 // main reads the panel name and args and mounts that panel into #app.
 import { saveState } from './state';
+import { applyTheme } from './preferences';
 import 'uplot/dist/uPlot.min.css';
 import './theme.css';
 import * as runs from './panels/runs/index';
@@ -14,12 +15,18 @@ import * as search from './panels/search/index';
 import * as deployForm from './panels/deployForm/index';
 import * as openapi from './panels/openapi/index';
 import * as deployments from './panels/deployments/index';
+import * as analytics from './panels/analytics/index';
+import * as activity from './panels/activity/index';
+import * as reports from './panels/reports/index';
+import * as production from './panels/production/index';
 
 export interface PanelModule {
   mount(root: HTMLElement, args: any): void;
 }
 
-const panels: Record<string, PanelModule> = { runs, charts, compare, run, lineage, search, deployForm, openapi, deployments };
+const panels: Record<string, PanelModule> = {
+  runs, charts, compare, run, lineage, search, deployForm, openapi, deployments, analytics, activity, reports, production,
+};
 
 function parseArgs(raw: string | undefined): any {
   if (!raw) return {};
@@ -40,6 +47,8 @@ function start(): void {
   root.id = 'app';
   // Keep the args in the panel's state: VS Code's panel serializer reads `__args` to reopen the same panel after a reload.
   if (body.dataset.args) saveState(body.dataset.args, '__args');
+  // The browser UI's theme preference (VS Code panels follow VS Code's theme); idempotent, panels may call it too.
+  applyTheme();
   const panel = panels[name];
   if (!panel) {
     root.textContent = `Unknown panel "${name}".`;

@@ -3,7 +3,9 @@
 //   (keeping the page's other query parameters, e.g. a token).
 import { postCommand } from './transport';
 
-export type PanelName = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi' | 'deployments';
+export type PanelName =
+  | 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi' | 'deployments'
+  | 'analytics' | 'activity' | 'reports' | 'production';
 
 /** The extension command each navigation posts, and its args. */
 export const NavCommand = {
@@ -13,6 +15,10 @@ export const NavCommand = {
   openLineage: 'mltrack.openLineage', // args: [{ runId?, filePath?, direction?, depth? }]
   openSearch: 'mltrack.openSearch', //   args: [text]
   openRuns: 'mltrack.openRuns', //       args: [{ filter? }]
+  openAnalytics: 'mltrack.openAnalytics', //   args: [{ preset?, metricKey? }]
+  openActivity: 'mltrack.openActivity', //     args: [{ user? }]
+  openReports: 'mltrack.openReports', //       args: [{ reportId? }]
+  openProduction: 'mltrack.openProduction', // args: [{ deploymentId? }]
 } as const;
 
 /** The browser URL of a panel. */
@@ -51,4 +57,16 @@ export function openSearch(text: string, opts: { newTab?: boolean } = {}): void 
 }
 export function openRuns(args: { filter?: string } = {}, opts: { newTab?: boolean } = {}): void {
   go(NavCommand.openRuns, [args], 'runs', args, opts.newTab);
+}
+export function openAnalytics(args: { preset?: string; metricKey?: string } = {}, opts: { newTab?: boolean } = {}): void {
+  go(NavCommand.openAnalytics, [args], 'analytics', args, opts.newTab);
+}
+export function openActivity(args: { user?: string } = {}, opts: { newTab?: boolean } = {}): void {
+  go(NavCommand.openActivity, [args], 'activity', args, opts.newTab);
+}
+export function openReports(args: { reportId?: string } = {}, opts: { newTab?: boolean } = {}): void {
+  go(NavCommand.openReports, [args], 'reports', args, opts.newTab);
+}
+export function openProduction(args: { deploymentId?: string } = {}, opts: { newTab?: boolean } = {}): void {
+  go(NavCommand.openProduction, [args], 'production', args, opts.newTab);
 }

@@ -36,7 +36,7 @@ public static class WindowResolver
             while (granularity < Granularity.Month && PeriodCutter.Count(from, to, zone, granularity) > MaxPeriods) granularity++;
             if (granularity != g)
             {
-                var count = PeriodCutter.Count(from, to, zone, g);
+                var count = PeriodCutter.Cut(new AnalyticsWindow(from, to, zone, g, null)).Count;
                 note = $"{Name(g)} over {Span(from, to)} would be {count.ToString("N0", CultureInfo.InvariantCulture)} periods " +
                        $"(at most {MaxPeriods.ToString("N0", CultureInfo.InvariantCulture)}): shown by {Noun(granularity)}.";
             }

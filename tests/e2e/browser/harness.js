@@ -13,7 +13,8 @@ const REPO = path.resolve(HERE, '../../..');
 const E2E_ROOT = process.env.E2E_ROOT
   || (isWritableDir('/work') ? '/work/.e2e-cache' : path.join(os.homedir(), '.cache/mltrack-e2e'));
 const RESULTS_DIR = process.env.BROWSER_RESULTS_DIR || path.join(REPO, 'test-results/browser');
-const PANELS = ['runs', 'charts', 'compare', 'run', 'lineage', 'search', 'deployForm', 'openapi', 'deployments'];
+const PANELS = ['runs', 'charts', 'compare', 'run', 'lineage', 'search', 'deployForm', 'openapi', 'deployments',
+  'analytics', 'activity', 'reports', 'production'];
 const T0 = Date.now();
 
 function isWritableDir(d) { try { fs.accessSync(d, fs.constants.W_OK); return fs.statSync(d).isDirectory(); } catch { return false; } }

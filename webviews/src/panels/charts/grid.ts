@@ -9,6 +9,7 @@ import type { JsonDouble, MetricHistoryParams, MetricHistoryResult, RunRow, RunS
 import { rpc, onNotification, onReconnect } from '../../transport';
 import { debouncedSaver, loadState } from '../../state';
 import { runColors, withAlpha } from '../../colors';
+import { applyTheme, currentPreferences, onPreferences } from '../../preferences';
 import { debounce, download, formatTime, formatValue, h, message, render, shortId } from '../../dom';
 import { openRun } from '../../nav';
 import {
@@ -26,7 +27,7 @@ export interface ChartGridOptions {
   toolbar?: boolean;
   /** Chart height in CSS pixels (default 260). */
   height?: number;
-  /** Initial x axis when no state is saved (default "step"). */
+  /** Initial x axis when no state is saved (default: the chart x-axis preference). */
   xAxis?: XMode;
 }
 
@@ -102,10 +103,12 @@ let gridSeq = 0;
 
 export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGrid {
   const scope = opts.scope ?? 'charts';
+  applyTheme();
   const saved = loadState<Partial<GridState>>(scope) ?? {};
+  const prefs = currentPreferences();
   const st: GridState = {
-    xMode: saved.xMode ?? opts.xAxis ?? 'step',
-    smoothing: saved.smoothing ?? 0,
+    xMode: saved.xMode ?? opts.xAxis ?? prefs.chartXAxis,
+    smoothing: saved.smoothing ?? prefs.chartSmoothing,
     log: saved.log ?? false,
     clip: saved.clip ?? 0,
     zoom: saved.zoom ?? {},
@@ -132,19 +135,33 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
   const xSel = h('select', { 'aria-label': 'x axis', class: 'mt-x-axis' },
     h('option', { value: 'step' }, 'Step'), h('option', { value: 'wall' }, 'Wall time'), h('option', { value: 'relative' }, 'Relative time'));
   xSel.value = st.xMode;
-  xSel.addEventListener('change', () => {
-    st.xMode = xSel.value as XMode;
+  // Controls the user set in this grid (or its saved state) win over the preferences' first answer (see below).
+  const ownChoice = new Set<'xMode' | 'smoothing'>();
+  if (saved.xMode !== undefined || opts.xAxis !== undefined) ownChoice.add('xMode');
+  if (saved.smoothing !== undefined) ownChoice.add('smoothing');
+  const setXMode = (x: XMode) => {
+    st.xMode = x;
+    xSel.value = x;
     save();
     for (const c of charts.values()) c.reload();
+  };
+  xSel.addEventListener('change', () => {
+    ownChoice.add('xMode');
+    setXMode(xSel.value as XMode);
   });
   const smooth = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', class: 'mt-smoothing', 'aria-label': 'smoothing' });
   smooth.value = String(st.smoothing);
   const smoothVal = h('span', { class: 'mt-smoothing-value' }, st.smoothing.toFixed(2));
-  smooth.addEventListener('input', () => {
-    st.smoothing = Number(smooth.value);
-    smoothVal.textContent = st.smoothing.toFixed(2);
+  const setSmoothing = (v: number) => {
+    st.smoothing = v;
+    smooth.value = String(v);
+    smoothVal.textContent = v.toFixed(2);
     save();
     redrawAll();
+  };
+  smooth.addEventListener('input', () => {
+    ownChoice.add('smoothing');
+    setSmoothing(Number(smooth.value));
   });
   const logBox = h('input', { type: 'checkbox', class: 'mt-log', checked: st.log });
   logBox.addEventListener('change', () => {
@@ -187,6 +204,21 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
   const redrawAll = () => {
     for (const c of charts.values()) c.rebuild();
   };
+
+  // ---- preferences, live: a change made in the settings (or another window) applies here without a reload ----
+  const offPrefs = onPreferences((p, change) => {
+    const has = (k: string) => change.changed.includes(k as never);
+    // The browser's first answer replaces the defaults the grid started with, except where the user already chose.
+    if (has('chartXAxis') && !(change.initial && ownChoice.has('xMode')) && p.chartXAxis !== st.xMode) setXMode(p.chartXAxis);
+    if (has('chartSmoothing') && !(change.initial && ownChoice.has('smoothing')) && p.chartSmoothing !== st.smoothing) setSmoothing(p.chartSmoothing);
+    if (has('runColors')) {
+      const colors = runColors(runIds);
+      for (const r of runs.values()) r.color = colors.get(r.runId) ?? r.color;
+      redrawAll();
+    }
+    // Axis and grid colours are read from the theme when a plot is created.
+    if (has('theme')) for (const c of charts.values()) c.recreate();
+  });
 
   // ---- lazy creation of uPlot instances (only cards near the viewport get one) ----
   const io = typeof IntersectionObserver !== 'undefined'
@@ -455,6 +487,12 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
       // Instant feedback with the data at hand, then the sharper buckets for the new range.
       if (this.u && z) this.applyX();
       this.reload();
+    }
+
+    /** Rebuilds with a new uPlot instance (colours of axes and grid come from the theme at creation). */
+    recreate(): void {
+      this.sig = '';
+      this.rebuild();
     }
 
     /** Builds the uPlot data and (re)creates the plot when the series layout changed. */
@@ -805,6 +843,7 @@ export function mountChartGrid(el: HTMLElement, opts: ChartGridOptions): ChartGr
     destroy() {
       destroyed = true;
       offChanged();
+      offPrefs();
       offReconnect();
       io?.disconnect();
       ro?.disconnect();

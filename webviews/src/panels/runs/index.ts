@@ -9,6 +9,8 @@ import { ErrorCode } from '../../../../extension/src/protocol';
 import { rpc, RpcError, onNotification, onReconnect } from '../../transport';
 import { debouncedSaver, loadState } from '../../state';
 import { runColor } from '../../colors';
+import { applyTheme, currentPreferences, onPreferences } from '../../preferences';
+import { rowHeight } from './density';
 import { debounce, download, formatDuration, formatTime, formatValue, h, render, shortId } from '../../dom';
 import { openChart, openCompare, openRun } from '../../nav';
 import {
@@ -18,7 +20,6 @@ import {
 } from './columns';
 
 export const STAR_TAG = 'mltrack.starred';
-const ROW_H = 24;
 const OVERSCAN = 8;
 const FIRST_PAGE = 200;
 const PAGE = 5000;
@@ -38,6 +39,10 @@ interface TableState {
 }
 
 export function mount(root: HTMLElement, args: any): void {
+  applyTheme();
+  // Row height from the density preference; rows sit at index × ROW_H (changed live, see onPreferences below).
+  let ROW_H = rowHeight(currentPreferences().tableDensity);
+  root.style.setProperty('--mt-row-h', `${ROW_H}px`);
   const saved = loadState<Partial<TableState>>() ?? {};
   const st: TableState = {
     filter: saved.filter ?? (typeof args?.filter === 'string' ? args.filter : ''),
@@ -844,6 +849,19 @@ export function mount(root: HTMLElement, args: any): void {
     void load();
     void loadStarred();
   });
+  onPreferences((p, c) => {
+    if (!c.changed.includes('tableDensity')) return;
+    const next = rowHeight(p.tableDensity);
+    if (next === ROW_H) return;
+    // Keep the row at the top of the view where it is.
+    const top = scroller.scrollTop;
+    const ratio = next / ROW_H;
+    ROW_H = next;
+    root.style.setProperty('--mt-row-h', `${ROW_H}px`);
+    rebuildItems();
+    scroller.scrollTop = top * ratio;
+    paint(true);
+  });
   // Durations of running runs tick.
   setInterval(() => {
     if (rows.some((r) => r.status === 'RUNNING') && shown.some((c) => c.id === 'attr:duration')) paint(true);
@@ -864,5 +882,5 @@ export function mount(root: HTMLElement, args: any): void {
   };
   void load().then(restoreScroll);
   setTimeout(() => void loadStarred(), 300);
-  (globalThis as any).__mltrackRuns = { rows: () => rows.length, items: () => items.length, selected: () => [...selected] };
+  (globalThis as any).__mltrackRuns = { rows: () => rows.length, items: () => items.length, selected: () => [...selected], rowHeight: () => ROW_H };
 }

@@ -1,0 +1,109 @@
+// The analytics window as the toolbar holds it (preset or custom dates, a zoom) → the params of analytics/* calls.
+// Pure (no DOM), unit-tested in test/panels-analytics.test.ts; the activity panel uses the same range logic.
+import type { AnalyticsRangeParams, Granularity, RangePreset, TimeSeriesBucket } from '../../../../extension/src/protocol';
+
+export const PRESETS: readonly { value: RangePreset; label: string }[] = [
+  { value: '24h', label: 'Last 24 hours' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '30d', label: 'Last 30 days' },
+  { value: '90d', label: 'Last 90 days' },
+  { value: 'ytd', label: 'Year to date' },
+  { value: 'all', label: 'All time' },
+  { value: 'custom', label: 'Custom…' },
+];
+export const GRANULARITIES: readonly (Granularity | 'auto')[] = ['auto', 'hour', 'day', 'week', 'month'];
+
+export function isPreset(v: unknown): v is RangePreset {
+  return typeof v === 'string' && PRESETS.some((p) => p.value === v);
+}
+
+/** The range part of a panel's state: a preset, or custom dates ("YYYY-MM-DD", local, both ends inclusive); null
+ *  preset = the backend's default window (the heatmap's last 52 weeks). */
+export interface RangeChoice {
+  preset: RangePreset | null;
+  fromDate: string;
+  toDate: string;
+}
+
+/** A zoomed sub-window (Unix ms, end exclusive): wins over the preset while set. */
+export interface Zoom {
+  from: number;
+  to: number;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** "YYYY-MM-DD" → local midnight of that day (ms), or null for anything else. `plusDays` moves by calendar days. */
+export function dateInputToMs(s: string, plusDays = 0): number | null {
+  const m = DATE.exec(s.trim());
+  if (!m) return null;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
+  return Number.isNaN(d.getTime()) ? null : d.getTime();
+}
+
+/** ms → "YYYY-MM-DD" of the local day it falls in (what a date input shows). */
+export function msToDateInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The date inputs for an exclusive end: the last day the window covers. */
+export function endToDateInput(toExclusive: number): string {
+  return msToDateInput(toExclusive - 1);
+}
+
+/**
+ * The window params of an analytics call. A zoom sends its edges; a custom range sends [from 00:00, day after to
+ * 00:00) in local time (so a one-day range is that whole day; from after to is sent as is, for the backend to refuse
+ * with its reason); a preset is sent by name for the backend to resolve against its clock and the time zone; no
+ * preset sends none (the backend's default window).
+ */
+export function rangeParams(r: RangeChoice, zoom: Zoom | null, timeZone: string | null): AnalyticsRangeParams {
+  const tz = timeZone ? { timeZone } : {};
+  if (zoom) return { from: zoom.from, to: zoom.to, ...tz };
+  if (r.preset === 'custom') {
+    const from = dateInputToMs(r.fromDate);
+    const to = dateInputToMs(r.toDate, 1);
+    // Incomplete dates: the backend names what is missing.
+    return { preset: 'custom', from, to, ...tz };
+  }
+  return r.preset ? { preset: r.preset, ...tz } : { ...tz };
+}
+
+/** The browser's IANA time zone (periods are cut in it), or null when unknown. */
+export function localTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The sub-window a drag over bucket indices [a, b] selects (x values are bucket indices, a bucket drawn centred on its
+ * index): from the start of the first bucket touched to the end of the last. Null without buckets.
+ */
+export function zoomRange(buckets: readonly Pick<TimeSeriesBucket, 'start' | 'end'>[], a: number, b: number): Zoom | null {
+  if (buckets.length === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const clamp = (x: number) => Math.max(0, Math.min(buckets.length - 1, Math.round(x)));
+  const lo = clamp(Math.min(a, b)), hi = clamp(Math.max(a, b));
+  return { from: buckets[lo]!.start, to: buckets[hi]!.end };
+}
+
+/** "2026-03-05 14:00" (local), minutes dropped at midnight: "2026-03-05". */
+export function formatWindowEdge(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return d.getHours() === 0 && d.getMinutes() === 0 ? day : `${day} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The empty-state text of a window: "No runs between 2026-03-01 and 2026-03-07." (the last day shown inclusive
+ *  when the window ends at midnight). */
+export function emptyText(from: number, to: number): string {
+  const end = new Date(to);
+  const midnight = end.getHours() === 0 && end.getMinutes() === 0 && end.getSeconds() === 0 && end.getMilliseconds() === 0;
+  const last = midnight && to > from ? msToDateInput(to - 1) : formatWindowEdge(to);
+  return `No runs between ${formatWindowEdge(from)} and ${last}.`;
+}
