@@ -9,7 +9,11 @@ const h = require('./harness');
 const argv = process.argv.slice(2);
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? argv[onlyArg + 1].split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : null;
-const files = argv.filter((a, i) => a.endsWith('.js') && argv[i - 1] !== '--only').map((f) => path.resolve(process.cwd(), f));
+// A spec path is taken from the working directory, else from this folder (so `run.sh specs/x.spec.js` works too).
+const files = argv.filter((a, i) => a.endsWith('.js') && argv[i - 1] !== '--only').map((f) => {
+  const fromCwd = path.resolve(process.cwd(), f);
+  return fs.existsSync(fromCwd) ? fromCwd : path.resolve(__dirname, f);
+});
 const SPEC_TIMEOUT_MS = Number(process.env.BROWSER_SPEC_TIMEOUT_MS || 60000);
 const SUITE_TIMEOUT_MS = Number(process.env.BROWSER_SUITE_TIMEOUT_MS || 15 * 60 * 1000);
 
