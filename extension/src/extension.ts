@@ -13,6 +13,7 @@ import { MetricHoverProvider } from './hover';
 import { registerPanels } from './panels/webviewHost';
 import { Launcher } from './launch';
 import type { InitializeParams } from './protocol';
+import { registerReportCommands } from './reportCommands';
 import { RunsTree } from './runsTree';
 import { RunStatusBar } from './statusBar';
 
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands(context, b, tree, launcher, output);
   registerPanels(context, b);
   registerDeployCommands(context, b, deployments);
+  registerReportCommands(context, b);
 }
 
 export async function deactivate(): Promise<void> {

@@ -3,12 +3,18 @@
 import * as vscode from 'vscode';
 import { Backend } from './backend';
 import { keyMetric, metricText, runLabel, runningText, shortId } from './format';
-import { Method, Notification, type RunChangedParams } from './protocol';
+import { readPreferences } from './preferences';
+import { Method, Notification, type Preferences, type RunChangedParams } from './protocol';
 
 const TERMINAL = new Set<string>(['FINISHED', 'FAILED', 'KILLED', 'CRASHED']);
 const FAILURES = new Set<string>(['FAILED', 'CRASHED']);
 const RUNNING_FILTER = "attributes.status = 'RUNNING'";
 const MAX_COUNTED = 1000;
+
+/** Whether a run that ended with `status` is notified at the mltrack.notifications level. */
+export function notifiesRunEnd(level: Preferences['notifications'], status: string): boolean {
+  return level === 'all' || (level === 'failures' && FAILURES.has(status));
+}
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -71,9 +77,8 @@ export class RunStatusBar implements vscode.Disposable {
   }
 
   private async notify(p: RunChangedParams): Promise<void> {
-    const level = vscode.workspace.getConfiguration('mltrack').get<string>('notifications', 'all');
     const status = p.status ?? '';
-    if (level === 'none' || (level === 'failures' && !FAILURES.has(status))) return;
+    if (!notifiesRunEnd(readPreferences().notifications, status)) return;
     let name = p.name ?? shortId(p.runId);
     let metric = '';
     try {

@@ -7,10 +7,16 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import * as rpc from 'vscode-jsonrpc/node';
 import { Backend } from '../backend';
+import { readPreferences, setPreferences, watchPreferences } from '../preferences';
 import { Method, Notification, type RequestMethod } from '../protocol';
 import { saveFromPanel } from './saveFile';
 
-export type PanelKind = 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi' | 'deployments';
+export type PanelKind =
+  | 'runs' | 'charts' | 'compare' | 'run' | 'lineage' | 'search' | 'deployForm' | 'openapi' | 'deployments'
+  | 'analytics' | 'activity' | 'reports' | 'production';
+
+/** Panels shown once (re-targeted and revealed when opened again): their key is their kind. */
+const SINGLE_PANELS: ReadonlySet<PanelKind> = new Set(['runs', 'run', 'search', 'deployments', 'analytics', 'activity', 'reports', 'production']);
 
 /** The webview panel type of each panel (also the key of its serializer; listed in package.json activationEvents). */
 export const VIEW_TYPES: Readonly<Record<PanelKind, string>> = {
@@ -23,9 +29,17 @@ export const VIEW_TYPES: Readonly<Record<PanelKind, string>> = {
   deployForm: 'mltrack.deployForm',
   openapi: 'mltrack.openapi',
   deployments: 'mltrack.deploymentsList',
+  analytics: 'mltrack.analytics',
+  activity: 'mltrack.activity',
+  reports: 'mltrack.reports',
+  production: 'mltrack.production',
 };
 
-/** Methods a panel may call through the bridge: the read methods plus the few writes the panels offer (same list as server/MLTrack.Server/Ui/UiRpcMethods.cs). */
+/**
+ * Methods a panel may call through the bridge: the read methods plus the few writes the panels offer (same list as
+ * server/MLTrack.Server/Ui/UiRpcMethods.cs). reports/export is left out on purpose: it writes to a path, which in
+ * VS Code comes from a save dialog (the mltrack.exportReport command), never from a panel.
+ */
 export const ALLOWED_METHODS: ReadonlySet<string> = new Set<RequestMethod>([
   Method.experimentsList,
   Method.runsList,
@@ -50,6 +64,16 @@ export const ALLOWED_METHODS: ReadonlySet<string> = new Set<RequestMethod>([
   Method.deploymentsOpenApi,
   Method.deploymentsLogs,
   Method.deploymentsCanDeploy,
+  Method.analyticsTimeSeries,
+  Method.analyticsHeatmap,
+  Method.analyticsFacets,
+  Method.analyticsProduction,
+  Method.reportsGenerate,
+  Method.reportsList,
+  Method.reportsContent,
+  Method.reportsDelete,
+  Method.preferencesGet,
+  Method.preferencesSet,
 ]);
 
 /** Extension commands a panel may run (executed as VS Code commands). */
@@ -71,6 +95,8 @@ export const ALLOWED_COMMANDS: ReadonlySet<string> = new Set([
   'mltrack.deployments.openApi',
   'mltrack.deployments.copyUrl',
   'mltrack.showDeployments',
+  'mltrack.setPreference',
+  'mltrack.exportReport',
 ]);
 
 /** Navigation commands of the webviews app (webviews/src/nav.ts), handled here by opening the panel. */
@@ -80,6 +106,10 @@ const NAVIGATION: Readonly<Record<string, (args: unknown[]) => void>> = {
   'mltrack.openLineage': ([a]) => openLineagePanel(isObject(a) ? a : {}),
   'mltrack.openSearch': ([text]) => openSearchPanel(typeof text === 'string' ? text : ''),
   'mltrack.openRuns': ([a]) => openRunsPanel(isObject(a) ? a : {}),
+  'mltrack.openAnalytics': ([a]) => openAnalyticsPanel(pick(a, { preset: 'string', metricKey: 'string' })),
+  'mltrack.openActivity': ([a]) => openActivityPanel(pick(a, { user: 'string' })),
+  'mltrack.openReports': ([a]) => openReportsPanel(pick(a, { reportId: 'string' })),
+  'mltrack.openProduction': ([a]) => openProductionPanel(pick(a, { deploymentId: 'string' })),
   'mltrack.openArtifact': ([runId, p]) => void openArtifact(runId, p).catch(reportError('open the artifact')),
   'mltrack.openDiff': ([a, b]) => void openDiff(a, b).catch(reportError('show the code difference')),
 };
@@ -117,6 +147,13 @@ async function openDiff(a: unknown, b: unknown): Promise<void> {
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && !!x) : typeof v === 'string' ? [v] : []);
 const shortId = (id: string) => id.slice(0, 8);
+/** The named fields of a posted args object that have the expected type (others are dropped). */
+function pick(v: unknown, fields: Readonly<Record<string, 'string'>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isObject(v)) return out;
+  for (const [k, t] of Object.entries(fields)) if (typeof v[k] === t && v[k] !== '') out[k] = v[k];
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // the shell
@@ -176,12 +213,13 @@ export class HostedPanel {
     this.render();
   }
 
-  /** Shows other args (e.g. another run) in this panel. */
+  /** Shows other args (e.g. another run) in this panel; the same args only reveal it (its page keeps its state). */
   show(args: Record<string, unknown>, title: string, key: string): void {
+    const same = JSON.stringify(args ?? {}) === JSON.stringify(this.args ?? {});
     this.args = args;
     this.key = key;
     this.panel.title = title;
-    this.render();
+    if (!same) this.render();
     this.panel.reveal();
   }
 
@@ -207,6 +245,8 @@ export class HostedPanel {
       token: '',
       rpcUrl: '',
       title: this.panel.title,
+      // the panels' first paint uses the current preferences; changes arrive as {type:'preferences'} messages
+      preferencesJson: JSON.stringify(readPreferences()),
     });
     void rememberArgs(this.panel.title, this.kind, argsJson);
   }
@@ -367,12 +407,48 @@ export function openDeploymentsPanel(): HostedPanel {
   return openPanel('deployments', {}, 'MLTrack Deployments', 'deployments');
 }
 
+/** A panel shown once: opened without args (the palette) it is only revealed, keeping what it shows. */
+function openSingle(kind: PanelKind, args: Record<string, unknown>, title: string): HostedPanel {
+  const open = Object.keys(args).length === 0 ? openPanels(kind)[0] : undefined;
+  if (open) {
+    open.panel.reveal();
+    return open;
+  }
+  return openPanel(kind, args, title, kind);
+}
+
+/** The analytics panel (one): args {preset?, metricKey?}. */
+export function openAnalyticsPanel(args: Record<string, unknown> = {}): HostedPanel {
+  return openSingle('analytics', args, 'MLTrack Analytics');
+}
+
+/** The activity heatmap (one): args {user?}. */
+export function openActivityPanel(args: Record<string, unknown> = {}): HostedPanel {
+  return openSingle('activity', args, 'MLTrack Activity');
+}
+
+/** The Reports panel (one): args {reportId?} (the report to preview). */
+export function openReportsPanel(args: Record<string, unknown> = {}): HostedPanel {
+  return openSingle('reports', args, 'MLTrack Reports');
+}
+
+/** The production dashboard (one): args {deploymentId?} (the deployment to show first). */
+export function openProductionPanel(args: Record<string, unknown> = {}): HostedPanel {
+  return openSingle('production', args, 'MLTrack Production');
+}
+
+/** Posts a message to every open panel. */
+export function broadcast(message: unknown): void {
+  for (const p of hosted) p.post(message);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // activation
 
 /**
- * Called once at activation: serializers for every panel type (panels survive a reload), notifications and
- * backend restarts forwarded to open panels, and the "MLTrack: Open Runs Table" command.
+ * Called once at activation: serializers for every panel type (panels survive a reload), notifications, backend
+ * restarts and preference changes forwarded to open panels, the palette commands that open panels, and
+ * mltrack.setPreference (panels writing a preference).
  */
 export function registerPanels(context: vscode.ExtensionContext, backend: Backend): void {
   host = { extensionUri: context.extensionUri, backend, memento: context.workspaceState };
@@ -381,14 +457,11 @@ export function registerPanels(context: vscode.ExtensionContext, backend: Backen
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], {
         async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
           const args = recalledArgs(kind, panel.title, state);
-          new HostedPanel(kind, panel, args, kind === 'runs' || kind === 'run' || kind === 'search' || kind === 'deployments' ? kind : `${kind}:${JSON.stringify(args)}`);
+          new HostedPanel(kind, panel, args, SINGLE_PANELS.has(kind) ? kind : `${kind}:${JSON.stringify(args)}`);
         },
       }),
     );
   }
-  const broadcast = (message: unknown) => {
-    for (const p of hosted) p.post(message);
-  };
   let stopped = false;
   context.subscriptions.push(
     backend.onNotification(Notification.runsChanged, (params) => broadcast({ type: 'notification', method: Notification.runsChanged, params })),
@@ -402,6 +475,12 @@ export function registerPanels(context: vscode.ExtensionContext, backend: Backen
     }),
     vscode.commands.registerCommand('mltrack.showRunsTable', (a?: unknown) => openRunsPanel(isObject(a) ? a : {})),
     vscode.commands.registerCommand('mltrack.showDeployments', () => openDeploymentsPanel()),
+    vscode.commands.registerCommand('mltrack.showAnalytics', (a?: unknown) => openAnalyticsPanel(pick(a, { preset: 'string', metricKey: 'string' }))),
+    vscode.commands.registerCommand('mltrack.showActivity', (a?: unknown) => openActivityPanel(pick(a, { user: 'string' }))),
+    vscode.commands.registerCommand('mltrack.showReports', (a?: unknown) => openReportsPanel(pick(a, { reportId: 'string' }))),
+    vscode.commands.registerCommand('mltrack.showProduction', (a?: unknown) => openProductionPanel(pick(a, { deploymentId: 'string' }))),
+    vscode.commands.registerCommand('mltrack.setPreference', (partial?: unknown) => setPreferences(partial)),
+    watchPreferences(broadcast),
     { dispose: () => (host = undefined) },
   );
 }

@@ -42,6 +42,10 @@ async function main() {
     const at2 = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
     suite.scenarios.splice(at2 < 0 ? suite.scenarios.length : at2, 0, ...deploy.scenarios);
     suite.workspaceFiles = { ...(suite.workspaceFiles || {}), ...deploy.workspaceFiles };
+    // analytics, preferences and reports (issue 7), likewise before the second window
+    const analytics = require('./scenarios-analytics').scenarios;
+    const at3 = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
+    suite.scenarios.splice(at3 < 0 ? suite.scenarios.length : at3, 0, ...analytics);
   }
   const ctx = { runDir, argv, arg, servers: [], pages: [], state: {} };
   let results = [];

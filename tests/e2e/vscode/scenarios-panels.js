@@ -122,4 +122,4 @@ const scenarios = [
   }],
 ];
 
-module.exports = { scenarios };
+module.exports = { scenarios, mainPage, backendApi, seed, pick };

@@ -313,7 +313,9 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
     genButton.classList.add('rep-busy');
     render(genStatus);
     try {
-      const info = await rpc('reports/generate', p.params);
+      // Prices from the preferences (VS Code: the mltrack.cost.* settings; browser: the backend's per-user ones).
+      const prefs = currentPreferences();
+      const info = await rpc('reports/generate', { ...p.params, cpuHourUsd: prefs.cpuHourUsd, gpuHourUsd: prefs.gpuHourUsd });
       // The new card shows selected even when the list's filter would hide it.
       pinned = info;
       list = sortReports([info, ...(list ?? []).filter((r) => r.reportId !== info.reportId)]);

@@ -1,0 +1,70 @@
+// Pure helpers of the report commands (reportCommands.ts): the choices of "Generate Report…", the file name an
+// export proposes, and reading the untrusted arguments a panel posts.
+import type { RangePreset, ReportFormat, ReportInfo, ReportType } from './protocol';
+
+export const REPORT_TYPES: ReadonlyArray<{ type: ReportType; label: string; detail: string }> = [
+  { type: 'executive', label: 'Executive summary', detail: 'Headline numbers, trends and the most notable insights' },
+  { type: 'technical', label: 'Technical report', detail: 'Experiments, best runs per metric, failures and durations' },
+  { type: 'cost', label: 'Cost analysis', detail: 'Compute hours and serving cost at the mltrack.cost.* prices' },
+];
+
+/** The ranges "Generate Report…" offers (the panel offers custom ranges). */
+export const REPORT_RANGES: ReadonlyArray<{ preset: RangePreset; label: string }> = [
+  { preset: '7d', label: 'Last 7 days' },
+  { preset: '30d', label: 'Last 30 days' },
+  { preset: '90d', label: 'Last 90 days' },
+  { preset: 'ytd', label: 'Year to date' },
+  { preset: 'all', label: 'All time' },
+];
+
+export const DEFAULT_REPORT_RANGE: RangePreset = '30d';
+
+/** The report types in pick order: the default type (mltrack.reports.defaultType) first. */
+export function reportTypeChoices(defaultType: ReportType): Array<{ type: ReportType; label: string; detail: string; description?: string }> {
+  const first = REPORT_TYPES.find((t) => t.type === defaultType);
+  const rest = REPORT_TYPES.filter((t) => t.type !== defaultType);
+  return [...(first ? [{ ...first, description: 'default' }] : []), ...rest];
+}
+
+export const isReportFormat = (v: unknown): v is ReportFormat => v === 'html' || v === 'md';
+
+/** The report id an argument stands for: an id, or an object with `reportId` (a panel's card, a ReportInfo). */
+export function reportIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.trim()) return arg.trim();
+  if (arg && typeof arg === 'object' && typeof (arg as { reportId?: unknown }).reportId === 'string') {
+    const id = (arg as { reportId: string }).reportId.trim();
+    return id || undefined;
+  }
+  return undefined;
+}
+
+/** "YYYY-MM-DD" of a time in a time zone (UTC when the zone is unknown to this runtime). */
+export function localDay(timeMs: number, timeZone: string): string {
+  const fmt = (tz: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(timeMs));
+  try {
+    return fmt(timeZone);
+  } catch {
+    return fmt('UTC');
+  }
+}
+
+/**
+ * The file name an export proposes: `<type>-<from>-<to>.<ext>`, days in the report's time zone. `to` is exclusive,
+ * so the name shows the last day the report covers (a window ending at midnight names the day before).
+ */
+export function reportFileName(info: Pick<ReportInfo, 'type' | 'from' | 'to' | 'timeZone'>, format: ReportFormat): string {
+  const last = Math.max(info.from, info.to - 1);
+  return `${info.type}-${localDay(info.from, info.timeZone)}-${localDay(last, info.timeZone)}.${format}`;
+}
+
+/** Save-dialog filters of an export format. */
+export function reportFilters(format: ReportFormat): Record<string, string[]> {
+  return format === 'html' ? { HTML: ['html', 'htm'] } : { Markdown: ['md'] };
+}
+
+/** "1 file" / "3 files" beside the report (Markdown writes its charts into `<name>_files/`). */
+export function exportedText(files: readonly string[]): string {
+  const extra = files.length - 1;
+  return extra > 0 ? ` (and ${extra} chart file${extra === 1 ? '' : 's'})` : '';
+}
