@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(DeployCommand.Create(output));
         root.Subcommands.Add(DeploymentsCommand.Create(output));
         root.Subcommands.Add(DeploymentsCommand.CreateUndeploy(output));
+        root.Subcommands.Add(ReportCommand.Create(output));
         var config = new InvocationConfiguration
         {
             Output = output.Out,

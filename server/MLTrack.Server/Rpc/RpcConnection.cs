@@ -49,6 +49,7 @@ public sealed class RpcConnection : IAsyncDisposable
         rpc.AddLocalRpcTarget<ISearchRpc>(new SearchRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<ILineageRpc>(new LineageRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<IArtifactsRpc>(new ArtifactsRpc(session), targetOptions);
+        rpc.AddLocalRpcTarget<IReportsRpc>(new ReportsRpc(session), targetOptions);
         var deployments = new DeploymentsRpc(session, (method, args) => rpc.NotifyWithParameterObjectAsync(method, args));
         rpc.AddLocalRpcTarget<IDeploymentsRpc>(deployments, targetOptions);
         rpc.AddLocalRpcTarget<IAnalyticsRpc>(new AnalyticsRpc(session), targetOptions);

@@ -1,0 +1,186 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MLTrack.Core.Storage;
+
+namespace MLTrack.Core.Reports;
+
+/// <summary>
+/// Generates, keeps, lists, exports and deletes reports. A report's files live in <c>&lt;root&gt;/&lt;reportId&gt;/</c>
+/// (report.md, report.html, charts/*.png; root defaults to <c>reports/</c> beside the store file) and its record in
+/// the store, so every panel and the CLI see the same list.
+/// </summary>
+public sealed partial class ReportService(ITrackingStore store, string? root = null, TimeProvider? clock = null)
+{
+    public const string MarkdownFile = "report.md";
+    public const string HtmlFile = "report.html";
+    public const string ChartsFolder = "charts";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public string Root { get; } = root ?? DefaultRoot(store);
+
+    /// <summary><c>reports/</c> in the folder of the store file (<c>.mltrack/reports</c> for a workspace store).</summary>
+    public static string DefaultRoot(ITrackingStore store) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Location))!, "reports");
+
+    /// <summary>Generates the report, writes its files and records it.</summary>
+    /// <exception cref="ArgumentException">A bad window, type or price.</exception>
+    /// <exception cref="StoreException">ResourceDoesNotExist for an unknown experiment.</exception>
+    public ReportRecord Generate(ReportRequest request, IProgress<ReportProgress>? progress = null)
+    {
+        var report = new ReportGenerator(store, _clock).Generate(request, progress);
+        var id = Guid.NewGuid().ToString("N");
+        var dir = Path.Combine(Root, id);
+        var partial = dir + ".partial";
+        Directory.CreateDirectory(Path.Combine(partial, ChartsFolder));
+        File.WriteAllText(Path.Combine(partial, MarkdownFile), report.Markdown, Utf8);
+        File.WriteAllText(Path.Combine(partial, HtmlFile), report.Html, Utf8);
+        foreach (var chart in report.Charts) File.WriteAllBytes(Path.Combine(partial, ChartsFolder, chart.Name + ".png"), chart.Png);
+        Directory.Move(partial, dir);
+        var record = new ReportRecord
+        {
+            ReportId = id,
+            Type = report.Type.Name(),
+            Title = report.Title,
+            From = report.Window.From,
+            To = report.Window.To,
+            TimeZone = report.Window.ZoneName,
+            ExperimentId = report.ExperimentId,
+            CreatedAt = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            SizeBytes = Utf8.GetByteCount(report.Html),
+            Insights = report.Insights.Count,
+            ParamsJson = JsonSerializer.Serialize(new
+            {
+                request.Preset,
+                request.From,
+                request.To,
+                request.TimeZone,
+                request.Experiment,
+                report.Prices.CpuHourUsd,
+                report.Prices.GpuHourUsd,
+                report.Prices.CpuSource,
+                report.Prices.GpuSource,
+            }, Json),
+        };
+        try
+        {
+            store.SaveReport(record);
+        }
+        catch
+        {
+            TryDelete(dir);
+            throw;
+        }
+        return record;
+    }
+
+    /// <summary>Reports whose window overlaps [from, to), of one type when given; newest first.</summary>
+    public IReadOnlyList<ReportRecord> List(long? from = null, long? to = null, ReportType? type = null) =>
+        store.ListReports(from, to, type?.Name());
+
+    /// <exception cref="StoreException">ResourceDoesNotExist.</exception>
+    public ReportRecord Get(string reportId) =>
+        (IsReportId(reportId) ? store.FindReport(reportId) : null) ?? throw NotFound(reportId);
+
+    /// <summary>
+    /// The report as one document: the HTML as stored (charts inline), or the Markdown with each chart as a PNG data: URI.
+    /// </summary>
+    public string Content(string reportId, ReportFormat format)
+    {
+        var dir = Folder(Get(reportId));
+        if (format == ReportFormat.Html) return ReadFile(dir, HtmlFile);
+        return RewriteChartLinks(ReadFile(dir, MarkdownFile),
+            name => "data:image/png;base64," + Convert.ToBase64String(File.ReadAllBytes(ChartPath(dir, name))));
+    }
+
+    /// <summary>
+    /// Writes the report to <paramref name="path"/>: HTML as one file; Markdown with its PNG charts in
+    /// "&lt;name&gt;_files/" beside it (links rewritten to match). Returns every file written, the report first.
+    /// </summary>
+    public IReadOnlyList<string> Export(string reportId, ReportFormat format, string path)
+    {
+        var dir = Folder(Get(reportId));
+        var target = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (format == ReportFormat.Html)
+        {
+            File.WriteAllText(target, ReadFile(dir, HtmlFile), Utf8);
+            return [target];
+        }
+        var folderName = Path.GetFileNameWithoutExtension(target) + "_files";
+        var folder = Path.Combine(Path.GetDirectoryName(target)!, folderName);
+        var written = new List<string> { target };
+        var markdown = RewriteChartLinks(ReadFile(dir, MarkdownFile), name =>
+        {
+            Directory.CreateDirectory(folder);
+            var file = Path.Combine(folder, name + ".png");
+            File.Copy(ChartPath(dir, name), file, overwrite: true);
+            written.Add(file);
+            return Uri.EscapeDataString(folderName) + "/" + name + ".png";
+        });
+        File.WriteAllText(target, markdown, Utf8);
+        return written;
+    }
+
+    /// <exception cref="StoreException">ResourceDoesNotExist.</exception>
+    public void Delete(string reportId)
+    {
+        if (!IsReportId(reportId) || !store.DeleteReport(reportId)) throw NotFound(reportId);
+        TryDelete(Path.Combine(Root, reportId));
+    }
+
+    /// <summary>The folder holding a report's files.</summary>
+    public string Folder(ReportRecord record) => Path.Combine(Root, record.ReportId);
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static string ReadFile(string dir, string name)
+    {
+        var path = Path.Combine(dir, name);
+        return File.Exists(path)
+            ? File.ReadAllText(path, Utf8)
+            : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"The report's file {path} is missing; generate the report again.");
+    }
+
+    private static string ChartPath(string dir, string name)
+    {
+        var path = Path.Combine(dir, ChartsFolder, name + ".png");
+        return File.Exists(path)
+            ? path
+            : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"The report's chart {path} is missing; generate the report again.");
+    }
+
+    /// <summary>
+    /// Replaces the target of every chart image <c>![alt](charts/&lt;name&gt;.png)</c>. Text from the data cannot fake
+    /// one: its '[' is always escaped, so "![" only occurs where the writer put an image.
+    /// </summary>
+    private static string RewriteChartLinks(string markdown, Func<string, string> target) =>
+        ChartImage().Replace(markdown, m => m.Groups[1].Value + "(" + target(m.Groups[2].Value) + ")");
+
+    private static bool IsReportId(string? id) => id is not null && ReportId().IsMatch(id);
+
+    private static StoreException NotFound(string? reportId) =>
+        new(StoreErrorCode.ResourceDoesNotExist, $"Report '{reportId}' not found.");
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file held open elsewhere: the record is gone, the folder is left behind harmlessly
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"(!\[(?:[^\]\\]|\\.)*\])\(charts/([a-z0-9-]+)\.png\)")]
+    private static partial Regex ChartImage();
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex ReportId();
+}
