@@ -1,9 +1,10 @@
 // User preferences in VS Code are the mltrack.* settings (the browser UI keeps the same `Preferences` in the backend
-// per user). This module maps settings ⇄ `Preferences` (protocol.ts), validates what panels ask to change, and
-// watches the settings so open panels get every change live. A user-settings change fires onDidChangeConfiguration in
+// per user). This module maps settings ⇄ `Preferences` (protocol.ts), validates what panels ask to change (by the
+// rules in preferenceRules.ts, which the panels share), and watches the settings so open panels get every change live. A user-settings change fires onDidChangeConfiguration in
 // every window, so every window's panels follow.
 import * as vscode from 'vscode';
 import type { Preferences } from './protocol';
+import { checkPreference, DEFAULT_PREFERENCES, MAX_SMOOTHING, usableRunColors } from './preferenceRules';
 
 /** The setting (under `mltrack.`) behind each preference; `theme` has none: VS Code panels follow VS Code's theme. */
 export const SETTING_OF = {
@@ -18,71 +19,6 @@ export const SETTING_OF = {
 } as const satisfies Record<Exclude<keyof Preferences, 'theme'>, string>;
 
 type SettingBacked = keyof typeof SETTING_OF;
-
-/** The values used when a setting is unset or holds something unusable (same defaults as package.json). */
-export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
-  theme: 'auto',
-  notifications: 'all',
-  chartXAxis: 'step',
-  chartSmoothing: 0,
-  runColors: [],
-  tableDensity: 'normal',
-  reportType: 'executive',
-  cpuHourUsd: 0.047,
-  gpuHourUsd: 1.1,
-});
-
-const CHOICES = {
-  notifications: ['all', 'failures', 'none'],
-  chartXAxis: ['step', 'wall', 'relative'],
-  tableDensity: ['compact', 'normal', 'comfortable'],
-  reportType: ['executive', 'technical', 'cost'],
-} as const satisfies Partial<Record<SettingBacked, readonly string[]>>;
-
-export const MAX_SMOOTHING = 0.99;
-const MAX_RUN_COLORS = 64;
-/** A CSS colour as a panel can use it (#hex, a name, rgb()/hsl()...): no quotes, semicolons, braces or markup. */
-const COLOR = /^[#A-Za-z0-9(),.%\s/+-]{1,64}$/;
-
-/**
- * Checks one preference value. Returns the value to store (trimmed, de-duplicated colours) or the reason it is
- * refused. Used for panel requests; settings read from settings.json go through `readPreferences`, which falls back.
- */
-export function checkPreference(key: string, value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
-  switch (key) {
-    case 'notifications':
-    case 'chartXAxis':
-    case 'tableDensity':
-    case 'reportType': {
-      const allowed: readonly string[] = CHOICES[key];
-      return typeof value === 'string' && allowed.includes(value)
-        ? { ok: true, value }
-        : { ok: false, reason: `${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})` };
-    }
-    case 'chartSmoothing':
-      return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_SMOOTHING
-        ? { ok: true, value }
-        : { ok: false, reason: `chartSmoothing must be a number from 0 to ${MAX_SMOOTHING} (got ${JSON.stringify(value)})` };
-    case 'cpuHourUsd':
-    case 'gpuHourUsd':
-      return typeof value === 'number' && Number.isFinite(value) && value >= 0
-        ? { ok: true, value }
-        : { ok: false, reason: `${key} must be a price of 0 or more in USD (got ${JSON.stringify(value)})` };
-    case 'runColors': {
-      if (!Array.isArray(value)) return { ok: false, reason: `runColors must be a list of CSS colours (got ${JSON.stringify(value)})` };
-      if (value.length > MAX_RUN_COLORS) return { ok: false, reason: `runColors holds at most ${MAX_RUN_COLORS} colours (got ${value.length})` };
-      const bad = value.find((c) => typeof c !== 'string' || !COLOR.test(c.trim()));
-      if (bad !== undefined) return { ok: false, reason: `runColors: ${JSON.stringify(bad)} is not a CSS colour` };
-      return { ok: true, value: (value as string[]).map((c) => c.trim()) };
-    }
-    case 'theme':
-      return value === 'auto' || value === 'light' || value === 'dark'
-        ? { ok: true, value }
-        : { ok: false, reason: `theme must be one of auto, light, dark (got ${JSON.stringify(value)})` };
-    default:
-      return { ok: false, reason: `unknown preference ${JSON.stringify(key)}` };
-  }
-}
 
 /** A settings reader: `get(key)` under `mltrack.` (vscode.WorkspaceConfiguration fits). */
 export interface SettingsReader {
@@ -100,7 +36,7 @@ export function readPreferences(config: SettingsReader = vscode.workspace.getCon
     let raw = config.get<unknown>(SETTING_OF[key]);
     if (raw === undefined || raw === null) continue;
     if (key === 'chartSmoothing' && typeof raw === 'number' && Number.isFinite(raw)) raw = Math.min(MAX_SMOOTHING, Math.max(0, raw));
-    if (key === 'runColors' && Array.isArray(raw)) raw = raw.filter((c) => typeof c === 'string' && COLOR.test(c.trim())).slice(0, MAX_RUN_COLORS);
+    if (key === 'runColors' && Array.isArray(raw)) raw = usableRunColors(raw);
     const checked = checkPreference(key, raw);
     if (checked.ok) (prefs as unknown as Record<string, unknown>)[key] = checked.value;
   }

@@ -4,72 +4,31 @@
 //   (it writes the settings, which comes back here as a 'preferences' message).
 // Browser (`mltrack ui`): data-preferences is empty; the backend keeps the preferences per user: preferences/get once,
 //   then the preferences/changed notification (from any window), writes with preferences/set.
-// Everything that arrives is validated field by field: an unknown or bad field never reaches a panel (defaults, or the
-// value it had, stand in for it).
+// Everything that arrives is validated field by field, by the rules the extension applies too
+// (extension/src/preferenceRules.ts): an unknown or bad field never reaches a panel (defaults, or the value it had,
+// stand in for it).
 import type { Preferences, PreferencesResult } from '../../extension/src/protocol';
+import { checkPreference, DEFAULT_PREFERENCES, PREFERENCE_KEYS, usableRunColors } from '../../extension/src/preferenceRules';
 import { inVsCode, onNotification, postCommand, rpc } from './transport';
 
 export type { Preferences };
 
-export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
-  theme: 'auto',
-  notifications: 'all',
-  chartXAxis: 'step',
-  chartSmoothing: 0,
-  runColors: [],
-  tableDensity: 'normal',
-  reportType: 'executive',
-  cpuHourUsd: 0.047,
-  gpuHourUsd: 1.1,
-}) as Preferences;
-
 /** The command the VS Code host runs for a write (args: [Partial<Preferences>]). */
 export const SET_PREFERENCE_COMMAND = 'mltrack.setPreference';
 
-const ENUMS = {
-  theme: ['auto', 'light', 'dark'],
-  notifications: ['all', 'failures', 'none'],
-  chartXAxis: ['step', 'wall', 'relative'],
-  tableDensity: ['compact', 'normal', 'comfortable'],
-  reportType: ['executive', 'technical', 'cost'],
-} as const satisfies Partial<Record<keyof Preferences, readonly string[]>>;
-
-const KEYS = Object.keys(DEFAULT_PREFERENCES) as (keyof Preferences)[];
-
-// A CSS colour we are willing to hand to a canvas or a style: hex, rgb[a]()/hsl[a]() with plain numeric arguments, or
-// a named colour. Anything else (url(), var(), expressions, very long strings) is dropped.
-const COLOR = /^(#[0-9a-f]{3,4}|#[0-9a-f]{6}|#[0-9a-f]{8}|(rgb|rgba|hsl|hsla)\(\s*[-+0-9.%,\s/deg]+\)|[a-z]{3,30})$/i;
-
-export function isCssColor(v: unknown): v is string {
-  return typeof v === 'string' && v.length <= 64 && COLOR.test(v.trim());
-}
-
-/** The value of one field if `v` is valid for it, else undefined. */
+/** The value of one field if `v` is valid for it, else undefined. A list of run colours with some bad entries keeps
+ *  the good ones (in order); a non-list is bad as a whole. */
 function validField<K extends keyof Preferences>(key: K, v: unknown): Preferences[K] | undefined {
-  switch (key) {
-    case 'theme':
-    case 'notifications':
-    case 'chartXAxis':
-    case 'tableDensity':
-    case 'reportType':
-      return typeof v === 'string' && (ENUMS as Record<string, readonly string[]>)[key]!.includes(v) ? (v as Preferences[K]) : undefined;
-    case 'chartSmoothing':
-      return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 0.99 ? (v as Preferences[K]) : undefined;
-    case 'cpuHourUsd':
-    case 'gpuHourUsd':
-      return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? (v as Preferences[K]) : undefined;
-    case 'runColors':
-      // A list with some bad entries keeps the good ones (in order); a non-list is bad as a whole.
-      return Array.isArray(v) ? (v.filter(isCssColor).map((c) => c.trim()) as Preferences[K]) : undefined;
-  }
-  return undefined;
+  if (key === 'runColors') return Array.isArray(v) ? (usableRunColors(v) as Preferences[K]) : undefined;
+  const checked = checkPreference(key, v);
+  return checked.ok ? (checked.value as Preferences[K]) : undefined;
 }
 
 /** The valid known fields of `raw` (anything: a parsed message, a partial write); the rest is dropped. */
 export function validPartial(raw: unknown): Partial<Preferences> {
   const out: Partial<Preferences> = {};
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out;
-  for (const k of KEYS) {
+  for (const k of PREFERENCE_KEYS) {
     const v = validField(k, (raw as Record<string, unknown>)[k]);
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   }
@@ -84,7 +43,7 @@ export function mergePreferences(base: Readonly<Preferences>, raw: unknown): Pre
 
 /** The fields whose values differ. */
 export function changedKeys(a: Readonly<Preferences>, b: Readonly<Preferences>): (keyof Preferences)[] {
-  return KEYS.filter((k) => (k === 'runColors' ? a.runColors.join('\n') !== b.runColors.join('\n') : a[k] !== b[k]));
+  return PREFERENCE_KEYS.filter((k) => (k === 'runColors' ? a.runColors.join('\n') !== b.runColors.join('\n') : a[k] !== b[k]));
 }
 
 /** The body's data-preferences, parsed; null when empty, unfilled ("{{preferencesJson}}") or not a JSON object. */

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_PREFERENCES, SET_PREFERENCE_COMMAND, changedKeys, currentPreferences, isCssColor, mergePreferences, onPreferences,
-  parsePreferencesAttr, setPreferences, validPartial, type Preferences,
+  SET_PREFERENCE_COMMAND, changedKeys, currentPreferences, mergePreferences, onPreferences, parsePreferencesAttr, setPreferences, validPartial,
+  type Preferences,
 } from '../src/preferences';
+import { DEFAULT_PREFERENCES, isCssColor } from '../../extension/src/preferenceRules';
 import { runColorsWith, runColor, withAlpha } from '../src/colors';
 import { rowHeight } from '../src/panels/runs/density';
 

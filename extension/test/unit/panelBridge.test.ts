@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PREFERENCES } from '../../src/preferences';
+import { DEFAULT_PREFERENCES } from '../../src/preferenceRules';
 import {
   ALLOWED_COMMANDS,
   ALLOWED_METHODS,

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { affectsPreferences, DEFAULT_PREFERENCES, preferenceUpdate, readPreferences, setPreferences, SETTING_OF, watchPreferences } from '../../src/preferences';
+import { affectsPreferences, preferenceUpdate, readPreferences, setPreferences, SETTING_OF, watchPreferences } from '../../src/preferences';
+import { DEFAULT_PREFERENCES, MAX_RUN_COLORS, MAX_SMOOTHING, PREFERENCE_CHOICES } from '../../src/preferenceRules';
 import { notifiesRunEnd } from '../../src/statusBar';
 
 const stub = vscode as unknown as typeof import('../support/vscode');
@@ -151,14 +152,16 @@ test('the notification level setting drives run-end notifications', () => {
 
 test('package.json contributes every preference setting with the default the code falls back to', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(extRoot, 'package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number }> } };
+    contributes: { configuration: { properties: Record<string, { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number; maxItems?: number }> } };
   };
   const props = pkg.contributes.configuration.properties;
+  const choices: Partial<Record<string, readonly string[]>> = PREFERENCE_CHOICES;
   for (const [pref, setting] of Object.entries(SETTING_OF)) {
     const p = props[`mltrack.${setting}`];
     assert.ok(p, `mltrack.${setting} is contributed`);
     assert.deepEqual(p.default, DEFAULT_PREFERENCES[pref as keyof typeof SETTING_OF], `default of mltrack.${setting}`);
-    for (const v of p.enum ?? []) assert.ok(preferenceUpdate({ [pref]: v }).ok, `${pref} accepts the enum value ${String(v)}`);
+    assert.deepEqual(p.enum, choices[pref] ? [...choices[pref]!] : undefined, `the values mltrack.${setting} offers are the allowed ones`);
   }
-  assert.equal(props['mltrack.chart.smoothing']!.maximum, 0.99);
+  assert.equal(props['mltrack.chart.smoothing']!.maximum, MAX_SMOOTHING);
+  assert.equal(props['mltrack.chart.runColors']!.maxItems, MAX_RUN_COLORS);
 });

@@ -25,8 +25,15 @@ public sealed class ProductionAnalyticsTests : IDisposable
     {
         var record = new DeploymentRecord
         {
-            DeploymentId = id, RunId = _f.Run("2026-06-01T00:00:00Z"), Target = target, Name = id, Status = status, EndpointUrl = url,
-            CreatedAt = Ms(created), UpdatedAt = Ms(updated), Settings = new DeploymentSettings { Cpu = cpu, Gpu = gpu },
+            DeploymentId = id,
+            RunId = _f.Run("2026-06-01T00:00:00Z"),
+            Target = target,
+            Name = id,
+            Status = status,
+            EndpointUrl = url,
+            CreatedAt = Ms(created),
+            UpdatedAt = Ms(updated),
+            Settings = new DeploymentSettings { Cpu = cpu, Gpu = gpu },
         };
         _f.Store.SaveDeployment(record);
         return record;

@@ -31,7 +31,11 @@ public sealed class RpcAnalyticsTests : IAsyncLifetime
         Seed("2026-03-04T11:00:00Z", RunStatus.FINISHED, "ada", 0.7);
         var r = await _h.Call<TimeSeriesResult>(RpcMethods.AnalyticsTimeSeries, new
         {
-            from = Ms("2026-03-02T00:00:00Z"), to = Ms("2026-03-05T00:00:00Z"), granularity = "day", timeZone = "UTC", metricKey = "accuracy",
+            from = Ms("2026-03-02T00:00:00Z"),
+            to = Ms("2026-03-05T00:00:00Z"),
+            granularity = "day",
+            timeZone = "UTC",
+            metricKey = "accuracy",
         });
         Assert.Equal("day", r.Granularity);
         Assert.Equal(["2026-03-02", "2026-03-03", "2026-03-04"], r.Buckets.Select(b => b.Label));

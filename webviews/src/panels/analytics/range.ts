@@ -1,16 +1,10 @@
 // The analytics window as the toolbar holds it (preset or custom dates, a zoom) → the params of analytics/* calls.
-// Pure (no DOM), unit-tested in test/panels-analytics.test.ts; the activity panel uses the same range logic.
+// Pure (no DOM), unit-tested in test/panels-analytics.test.ts; the activity panel uses the same range logic. Dates
+// and presets in general: ../../range.ts.
 import type { AnalyticsRangeParams, Granularity, RangePreset, TimeSeriesBucket } from '../../../../extension/src/protocol';
+import { dateInputToMs, dayEndMs, msToDateInput, msToDateTime, presetOptions } from '../../range';
 
-export const PRESETS: readonly { value: RangePreset; label: string }[] = [
-  { value: '24h', label: 'Last 24 hours' },
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'ytd', label: 'Year to date' },
-  { value: 'all', label: 'All time' },
-  { value: 'custom', label: 'Custom…' },
-];
+export const PRESETS = presetOptions<RangePreset>(['24h', '7d', '30d', '90d', 'ytd', 'all', 'custom']);
 export const GRANULARITIES: readonly (Granularity | 'auto')[] = ['auto', 'hour', 'day', 'week', 'month'];
 
 export function isPreset(v: unknown): v is RangePreset {
@@ -31,28 +25,6 @@ export interface Zoom {
   to: number;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** "YYYY-MM-DD" → local midnight of that day (ms), or null for anything else. `plusDays` moves by calendar days. */
-export function dateInputToMs(s: string, plusDays = 0): number | null {
-  const m = DATE.exec(s.trim());
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
-  return Number.isNaN(d.getTime()) ? null : d.getTime();
-}
-
-/** ms → "YYYY-MM-DD" of the local day it falls in (what a date input shows). */
-export function msToDateInput(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
-/** The date inputs for an exclusive end: the last day the window covers. */
-export function endToDateInput(toExclusive: number): string {
-  return msToDateInput(toExclusive - 1);
-}
-
 /**
  * The window params of an analytics call. A zoom sends its edges; a custom range sends [from 00:00, day after to
  * 00:00) in local time (so a one-day range is that whole day; from after to is sent as is, for the backend to refuse
@@ -64,20 +36,11 @@ export function rangeParams(r: RangeChoice, zoom: Zoom | null, timeZone: string 
   if (zoom) return { from: zoom.from, to: zoom.to, ...tz };
   if (r.preset === 'custom') {
     const from = dateInputToMs(r.fromDate);
-    const to = dateInputToMs(r.toDate, 1);
+    const to = dayEndMs(r.toDate);
     // Incomplete dates: the backend names what is missing.
     return { preset: 'custom', from, to, ...tz };
   }
   return r.preset ? { preset: r.preset, ...tz } : { ...tz };
-}
-
-/** The browser's IANA time zone (periods are cut in it), or null when unknown. */
-export function localTimeZone(): string | null {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -94,9 +57,7 @@ export function zoomRange(buckets: readonly Pick<TimeSeriesBucket, 'start' | 'en
 /** "2026-03-05 14:00" (local), minutes dropped at midnight: "2026-03-05". */
 export function formatWindowEdge(ms: number): string {
   const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const day = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-  return d.getHours() === 0 && d.getMinutes() === 0 ? day : `${day} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return d.getHours() === 0 && d.getMinutes() === 0 ? msToDateInput(ms) : msToDateTime(ms);
 }
 
 /** The empty-state text of a window: "No runs between 2026-03-01 and 2026-03-07." (the last day shown inclusive
