@@ -28,7 +28,13 @@ public sealed partial class SqliteTrackingStore
             _ => "1=1",
         });
         var args = new List<(string, object?)>();
-        if (query.ExperimentIds.Count > 0)
+        if (query.ExperimentIds.Count == 1)
+        {
+            // "=" lets the planner walk runs_experiment_start in order and stop at LIMIT; IN (json_each) sorts every row.
+            sql.Append(" AND r.experiment_id = @experiment");
+            args.Add(("@experiment", ParseExperimentId(query.ExperimentIds[0])));
+        }
+        else if (query.ExperimentIds.Count > 1)
         {
             sql.Append(" AND r.experiment_id IN (SELECT value FROM json_each(@experiments))");
             args.Add(("@experiments", "[" + string.Join(",", query.ExperimentIds.Select(ParseExperimentId)) + "]"));
