@@ -1,7 +1,7 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TimeSeriesBucket } from '../../extension/src/protocol';
-import { dateInputToMs, emptyText, endToDateInput, msToDateInput, rangeParams, zoomRange } from '../src/panels/analytics/range';
+import { emptyText, formatWindowEdge, rangeParams, zoomRange } from '../src/panels/analytics/range';
 import { SERIES, chartsFor, formatTotal, metricSeries, toCsv } from '../src/panels/analytics/series';
 import { coalescer } from '../src/panels/analytics/live';
 
@@ -41,12 +41,9 @@ test('a zoom wins over the preset and sends its edges', () => {
   assert.deepEqual(rangeParams({ preset: '30d', fromDate: '', toDate: '' }, { from: 100, to: 200 }, 'UTC'), { from: 100, to: 200, timeZone: 'UTC' });
 });
 
-test('date inputs: bad text is null; month ends roll over', () => {
-  assert.equal(dateInputToMs('2026-13-45x'), null);
-  assert.equal(dateInputToMs(''), null);
-  assert.equal(dateInputToMs('2026-01-31', 1), new Date(2026, 1, 1).getTime());
-  assert.equal(msToDateInput(new Date(2026, 2, 5, 23, 59).getTime()), '2026-03-05');
-  assert.equal(endToDateInput(new Date(2026, 2, 6).getTime()), '2026-03-05');
+test('a window edge shows its local day, and its time unless it is midnight', () => {
+  assert.equal(formatWindowEdge(new Date(2026, 2, 5).getTime()), '2026-03-05');
+  assert.equal(formatWindowEdge(new Date(2026, 2, 5, 14, 7).getTime()), '2026-03-05 14:07');
 });
 
 test('zoom over bucket indices selects from the first touched bucket start to the last touched bucket end', () => {

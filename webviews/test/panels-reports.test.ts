@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReportInfo } from '../../extension/src/protocol';
 import {
-  cardText, dateInputToMs, dayEndMs, exportFileName, formatDate, formatInsights, formatKb, formatRange, generateParams, listParams, sortReports,
+  cardText, exportFileName, formatDate, formatInsights, formatKb, formatRange, generateParams, listParams, sortReports,
   type GenerateForm,
 } from '../src/panels/reports/logic';
 import { base64Utf8, CHART_ATTR, isDroppedAttribute, prepareMarkup, sanitizeTree, svgDataUri, svgSize, type ChartImage, type ReportNode } from '../src/panels/reports/sanitize';
@@ -262,14 +262,6 @@ test('reports are listed newest first', () => {
 });
 
 // ---- dates, params, file names -------------------------------------------------------------------------------------
-
-test('date inputs are local days; the end of a day is the next local midnight', () => {
-  assert.equal(dateInputToMs('2026-03-29'), new Date(2026, 2, 29).getTime());
-  assert.equal(dayEndMs('2026-03-29'), new Date(2026, 2, 30).getTime());
-  assert.equal(dayEndMs('2026-12-31'), new Date(2027, 0, 1).getTime());
-  assert.equal(dateInputToMs(''), null);
-  assert.equal(dateInputToMs('29/03/2026'), null);
-});
 
 test('listParams: an empty filter lists everything; dates cover whole days', () => {
   assert.deepEqual(listParams({ fromDate: '', toDate: '', type: '' }), {});

@@ -21,6 +21,22 @@ function isWritableDir(d) { try { fs.accessSync(d, fs.constants.W_OK); return fs
 const log = (...a) => console.log(`[${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Local days, as the panels' date inputs and day cells show them. The browser runs in this process's time zone (it
+// gets our environment and no timezoneId), so a spec can compute here what a page shows.
+/** Local midnight `n` calendar days from today's (negative: the past). */
+function localDayStart(n) {
+  const d = new Date();
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n).getTime();
+}
+/** "YYYY-MM-DD" of the local day holding `ms` (what a date input holds). */
+function localDate(ms) {
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+/** The IANA time zone of this process and of the browser. */
+const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 function loadPlaywright() {
   try { return require(path.join(E2E_ROOT, 'node_modules/playwright-core')); }
   catch (e) { throw new Error(`playwright-core not found under ${E2E_ROOT}: run bash .ci/install-e2e.sh (${e.message})`); }
@@ -156,10 +172,12 @@ function makeApi(baseUrl, token) {
       const r = await post(`${M}/experiments/create`, { name, ...(tags ? { tags: kv(tags) } : {}) });
       return r.experiment_id;
     },
-    async createRun({ experimentId, name, startTime, tags } = {}) {
+    /** user: the run's user_id (default: the backend's user). */
+    async createRun({ experimentId, name, user, startTime, tags } = {}) {
       const r = await post(`${M}/runs/create`, {
         ...(experimentId ? { experiment_id: experimentId } : {}),
         ...(name ? { run_name: name } : {}),
+        ...(user ? { user_id: user } : {}),
         start_time: startTime ?? Date.now(),
         ...(tags ? { tags: kv(tags) } : {}),
       });
@@ -191,14 +209,24 @@ function makeApi(baseUrl, token) {
       await post('/api/2.0/mltrack/runs/log-files', { run_id: runId, inputs, outputs });
     },
     /** One run with everything: params, tags, metric series, files, final status (default FINISHED). */
-    async seedRun({ experimentId, name, params, tags, metrics = {}, status = 'FINISHED', startTime, endTime, inputs, outputs } = {}) {
+    async seedRun({ experimentId, name, user, params, tags, metrics = {}, status = 'FINISHED', startTime, endTime, inputs, outputs } = {}) {
       const t0 = startTime ?? Date.now() - 3600_000;
-      const runId = await api.createRun({ experimentId, name, startTime: t0 });
+      const runId = await api.createRun({ experimentId, name, user, startTime: t0 });
       if (params || tags) await api.logBatch(runId, { params, tags });
       for (const [key, values] of Object.entries(metrics)) await api.logMetricSeries(runId, key, values, { t0: t0 + 1000 });
       if (inputs || outputs) await api.logFiles(runId, { inputs, outputs });
       if (status && status !== 'RUNNING') await api.updateRun(runId, status, endTime ?? t0 + 60_000);
       return runId;
+    },
+    /** seedRun for each of `runs`, in the experiment its `experiment` names (created at its first use). Resolves
+     *  { exps: { [experiment name]: id }, ids: { [run name]: id } }. */
+    async seedRuns(runs) {
+      const exps = {}, ids = {};
+      for (const { experiment, ...run } of runs) {
+        exps[experiment] ??= await api.createExperiment(experiment);
+        ids[run.name] = await api.seedRun({ ...run, experimentId: exps[experiment] });
+      }
+      return { exps, ids };
     },
   };
   return api;
@@ -298,4 +326,6 @@ async function newPage(browser, ui, { colorScheme = 'light' } = {}) {
   return { context, page, foreignRequests, consoleErrors, openPanel, screenshot, setTheme, waitForRpc };
 }
 
-module.exports = { REPO, E2E_ROOT, RESULTS_DIR, PANELS, assert, log, sleep, startUi, makeApi, launchBrowser, newPage, killAllSync };
+module.exports = {
+  REPO, E2E_ROOT, RESULTS_DIR, PANELS, assert, log, sleep, localDayStart, localDate, localTimeZone, startUi, makeApi, launchBrowser, newPage, killAllSync,
+};

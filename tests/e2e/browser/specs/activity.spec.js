@@ -3,57 +3,33 @@
 // user sees: one cell per day of the last 52 weeks (weeks × weekdays), a seeded day's colour level and tooltip, the
 // coverage and streak numbers, the three modes, the user filter, a click on a day opening the runs table filtered to
 // exactly that day's runs, an empty range's message, and live refresh.
+const { localDate, localDayStart, localTimeZone } = require('../harness');
 
 const HOUR = 3600_000;
-/** Local midnight `n` days from today's (negative: the past). */
-function dayStart(n) {
-  const d = new Date();
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n).getTime();
-}
-const dateOf = (ms) => {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
 const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 // Day -3: two runs (one failed) in two experiments by two users; days -11 and -10: a two-day streak of alice's.
-const T3 = dayStart(-3), T10 = dayStart(-10), T11 = dayStart(-11);
+const T3 = localDayStart(-3), T10 = localDayStart(-10), T11 = localDayStart(-11);
+// Each run lasts half an hour.
 const SEEDS = [
-  { name: 'x1', exp: 'vision', user: 'alice', start: T3 + 9 * HOUR, status: 'FINISHED' },
-  { name: 'x2', exp: 'nlp', user: 'bob', start: T3 + 15 * HOUR, status: 'FAILED' },
-  { name: 'y1', exp: 'vision', user: 'alice', start: T10 + 10 * HOUR, status: 'FINISHED' },
-  { name: 'y2', exp: 'vision', user: 'alice', start: T11 + 11 * HOUR, status: 'FINISHED' },
-  { name: 'y3', exp: 'vision', user: 'alice', start: T11 + 12 * HOUR, status: 'FINISHED' },
-];
+  { name: 'x1', experiment: 'vision', user: 'alice', startTime: T3 + 9 * HOUR, status: 'FINISHED' },
+  { name: 'x2', experiment: 'nlp', user: 'bob', startTime: T3 + 15 * HOUR, status: 'FAILED' },
+  { name: 'y1', experiment: 'vision', user: 'alice', startTime: T10 + 10 * HOUR, status: 'FINISHED' },
+  { name: 'y2', experiment: 'vision', user: 'alice', startTime: T11 + 11 * HOUR, status: 'FINISHED' },
+  { name: 'y3', experiment: 'vision', user: 'alice', startTime: T11 + 12 * HOUR, status: 'FINISHED' },
+].map((s) => ({ ...s, endTime: s.startTime + HOUR / 2 }));
 
 let seeded = null;
-async function seed(api) {
-  if (seeded) return seeded;
-  const exps = { vision: await api.createExperiment('vision'), nlp: await api.createExperiment('nlp') };
-  const ids = {};
-  for (const s of SEEDS) {
-    const r = await api.post('/api/2.0/mlflow/runs/create', { experiment_id: exps[s.exp], run_name: s.name, user_id: s.user, start_time: s.start });
-    ids[s.name] = r.run.info.run_id;
-    await api.updateRun(ids[s.name], s.status, s.start + HOUR / 2);
-  }
-  seeded = { exps, ids };
-  return seeded;
-}
+/** Seeds the store once (one store per spec file): { exps, ids }. */
+const seed = (api) => (seeded ??= api.seedRuns(SEEDS));
 
-/** The harness's openPanel does not know this panel: open it by URL the same way. */
-async function open(page, ui, panel, args = {}) {
-  const url = `${ui.baseUrl}/ui/${panel}?args=${encodeURIComponent(JSON.stringify(args))}&token=${encodeURIComponent(ui.token)}`;
-  const res = await page.goto(url, { waitUntil: 'domcontentloaded' });
-  if (!res || res.status() !== 200) throw new Error(`GET /ui/${panel} → ${res ? res.status() : 'no response'}`);
-  await page.waitForFunction(() => (document.getElementById('app')?.childNodes.length ?? 0) > 0);
-}
-async function openActivity(page, ui, args) {
-  await open(page, ui, 'activity', args);
+/** Opens the heatmap and waits for its first data. */
+async function openActivity({ openPanel, page }, args) {
+  await openPanel('activity', args);
   await page.waitForFunction(() => Number(document.querySelector('.mt-act')?.dataset.loads) >= 1);
 }
 
-const cell = (page, ms) => page.$eval(`.mt-act-cell[data-date="${dateOf(ms)}"]`, (e) => ({ ...e.dataset, title: e.querySelector('title').textContent }));
+const cell = (page, ms) => page.$eval(`.mt-act-cell[data-date="${localDate(ms)}"]`, (e) => ({ ...e.dataset, title: e.querySelector('title').textContent }));
 const levelsOf = (page) => page.$$eval('.mt-act-cell', (els) => [...new Set(els.map((e) => e.dataset.level))].sort());
 const stat = (page, key) => page.textContent(`.mt-act-stat[data-stat="${key}"] .mt-act-stat-value`);
 
@@ -67,10 +43,10 @@ async function tableRunIds(page) {
 module.exports = [
   {
     name: 'activity: one cell per day of the last 52 weeks, the seeded day\'s level and tooltip, coverage and streaks; light and dark',
-    async run({ ui, page, screenshot, setTheme, assert, consoleErrors }) {
+    async run({ ui, page, openPanel, screenshot, setTheme, assert, consoleErrors }) {
       await seed(ui.api);
-      await openActivity(page, ui);
-      const backend = await ui.api.rpc('analytics/heatmap', { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+      await openActivity({ openPanel, page });
+      const backend = await ui.api.rpc('analytics/heatmap', { timeZone: localTimeZone() });
       const n = backend.days.length;
       assert.ok(n >= 364 && n <= 371, `52 weeks of days: ${n}`);
       assert.equal(await page.$eval('.mt-act', (e) => Number(e.dataset.days)), n);
@@ -94,12 +70,12 @@ module.exports = [
 
       const c3 = await cell(page, T3);
       assert.deepEqual([c3.runs, c3.failed, c3.experiments, c3.level], ['2', '1', '2', '4']);
-      assert.equal(c3.title, `${dateOf(T3)} (${WEEKDAY[new Date(T3).getDay()]})\n2 runs, 1 failed\n2 experiments`);
+      assert.equal(c3.title, `${localDate(T3)} (${WEEKDAY[new Date(T3).getDay()]})\n2 runs, 1 failed\n2 experiments`);
       assert.equal((await cell(page, T10)).level, '1', 'a one-run day among days of 1 and 2 runs: the lowest level');
       assert.equal((await cell(page, T11)).level, '4');
-      assert.equal((await cell(page, dayStart(-5))).level, '0');
+      assert.equal((await cell(page, localDayStart(-5))).level, '0');
       // The hover tooltip shows the same numbers.
-      await page.hover(`.mt-act-cell[data-date="${dateOf(T3)}"]`);
+      await page.hover(`.mt-act-cell[data-date="${localDate(T3)}"]`);
       await page.waitForSelector('.mt-act-tip:not([hidden])');
       assert.equal(await page.$eval('.mt-act-tip', (e) => e.textContent), c3.title);
 
@@ -116,9 +92,9 @@ module.exports = [
   },
   {
     name: 'activity: modes colour by runs, by distinct experiments, or active vs idle (coverage)',
-    async run({ ui, page, screenshot, assert }) {
+    async run({ ui, page, openPanel, screenshot, assert }) {
       await seed(ui.api);
-      await openActivity(page, ui);
+      await openActivity({ openPanel, page });
       assert.equal(await page.$eval('.mt-act', (e) => e.dataset.mode), 'runs');
       await page.click('.mt-act-mode[data-mode="diversity"]');
       await page.waitForFunction(() => document.querySelector('.mt-act').dataset.mode === 'diversity');
@@ -139,30 +115,30 @@ module.exports = [
   },
   {
     name: 'activity: clicking a day opens the runs table with exactly that day\'s runs (and the user\'s, when filtered)',
-    async run({ ui, page, assert }) {
+    async run({ ui, page, openPanel, assert }) {
       const { ids } = await seed(ui.api);
-      await openActivity(page, ui);
-      await Promise.all([page.waitForURL(/\/ui\/runs\?/), page.click(`.mt-act-cell[data-date="${dateOf(T3)}"]`)]);
+      await openActivity({ openPanel, page });
+      await Promise.all([page.waitForURL(/\/ui\/runs\?/), page.click(`.mt-act-cell[data-date="${localDate(T3)}"]`)]);
       const args = JSON.parse(new URL(page.url()).searchParams.get('args'));
       assert.match(args.filter, /^attributes\.start_time >= \d+ and attributes\.start_time < \d+$/);
       assert.deepEqual(await tableRunIds(page), [ids.x1, ids.x2].sort());
       assert.equal(await page.inputValue('.mt-rt-filter'), args.filter);
 
-      await openActivity(page, ui);
+      await openActivity({ openPanel, page });
       await page.waitForFunction(() => [...document.querySelectorAll('.mt-act-user option')].some((o) => o.value === 'bob'));
       await page.selectOption('.mt-act-user', 'bob');
-      await page.waitForFunction((d) => document.querySelector(`.mt-act-cell[data-date="${d}"]`)?.dataset.runs === '1', dateOf(T3));
+      await page.waitForFunction((d) => document.querySelector(`.mt-act-cell[data-date="${d}"]`)?.dataset.runs === '1', localDate(T3));
       assert.equal((await cell(page, T11)).runs, '0', 'alice\'s days are idle for bob');
-      await Promise.all([page.waitForURL(/\/ui\/runs\?/), page.click(`.mt-act-cell[data-date="${dateOf(T3)}"]`)]);
+      await Promise.all([page.waitForURL(/\/ui\/runs\?/), page.click(`.mt-act-cell[data-date="${localDate(T3)}"]`)]);
       assert.match(JSON.parse(new URL(page.url()).searchParams.get('args')).filter, / and attributes\.user_id = 'bob'$/);
       assert.deepEqual(await tableRunIds(page), [ids.x2]);
     },
   },
   {
     name: 'activity: an empty range says so; a run created while open appears (live refresh)',
-    async run({ ui, page, screenshot, assert }) {
+    async run({ ui, page, openPanel, screenshot, assert }) {
       const { exps } = await seed(ui.api);
-      await openActivity(page, ui);
+      await openActivity({ openPanel, page });
       await page.selectOption('.mt-act-range', 'custom');
       await page.fill('.mt-act-from', '2001-01-01');
       await page.fill('.mt-act-to', '2001-01-07');
@@ -174,12 +150,12 @@ module.exports = [
 
       await page.selectOption('.mt-act-range', '30d');
       await page.waitForFunction(() => document.querySelector('.mt-act').dataset.empty === 'false');
-      const today = dateOf(dayStart(0));
-      assert.equal((await cell(page, dayStart(0))).runs, '0');
-      const r = await ui.api.post('/api/2.0/mlflow/runs/create', { experiment_id: exps.nlp, run_name: 'now', user_id: 'carol', start_time: Date.now() - 1000 });
+      const today = localDate(localDayStart(0));
+      assert.equal((await cell(page, localDayStart(0))).runs, '0');
+      const runId = await ui.api.createRun({ experimentId: exps.nlp, name: 'now', user: 'carol', startTime: Date.now() - 1000 });
       await page.waitForFunction((d) => document.querySelector(`.mt-act-cell[data-date="${d}"]`)?.dataset.runs === '1', today, { timeout: 15000 });
       assert.equal(await stat(page, 'currentStreak'), '1 d');
-      await ui.api.post('/api/2.0/mlflow/runs/delete', { run_id: r.run.info.run_id });
+      await ui.api.post('/api/2.0/mlflow/runs/delete', { run_id: runId });
     },
   },
 ];

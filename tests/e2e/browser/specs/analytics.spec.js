@@ -5,52 +5,24 @@
 // refused with the backend's reason (last good data kept), an empty range's message, the coarsening note, live
 // refresh; and preferences changed through preferences/set applied live to open charts and runs panels.
 const fs = require('node:fs');
+const { localDate, localDayStart } = require('../harness');
 
 const HOUR = 3600_000;
-/** Local midnight `n` days from today's (negative: the past). */
-function dayStart(n) {
-  const d = new Date();
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n).getTime();
-}
-const dateInput = (ms) => {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
 
 // Four runs over a week starting D0 (40 days ago, so no preset window ends inside it by accident).
-const D0 = dayStart(-40);
+const D0 = localDayStart(-40);
 const DAY = (i) => new Date(new Date(D0).setDate(new Date(D0).getDate() + i)).getTime();
+// Each logs one loss (step 0, a second after its start).
 const SEEDS = [
-  { name: 'a1', exp: 'vision', user: 'alice', start: D0 + 10 * HOUR, end: D0 + 12 * HOUR, status: 'FINISHED', loss: 0.5 },
-  { name: 'a2', exp: 'vision', user: 'alice', start: D0 + 14 * HOUR, end: D0 + 14.5 * HOUR, status: 'FAILED', loss: 0.9 },
-  { name: 'b1', exp: 'nlp', user: 'bob', start: DAY(1) + 9 * HOUR, end: DAY(1) + 10 * HOUR, status: 'FINISHED', loss: 0.3 },
-  { name: 'b2', exp: 'vision', user: 'bob', start: DAY(3) + 20 * HOUR, end: DAY(3) + 21 * HOUR, status: 'FINISHED', loss: 0.4 },
+  { name: 'a1', experiment: 'vision', user: 'alice', startTime: D0 + 10 * HOUR, endTime: D0 + 12 * HOUR, status: 'FINISHED', metrics: { loss: [0.5] } },
+  { name: 'a2', experiment: 'vision', user: 'alice', startTime: D0 + 14 * HOUR, endTime: D0 + 14.5 * HOUR, status: 'FAILED', metrics: { loss: [0.9] } },
+  { name: 'b1', experiment: 'nlp', user: 'bob', startTime: DAY(1) + 9 * HOUR, endTime: DAY(1) + 10 * HOUR, status: 'FINISHED', metrics: { loss: [0.3] } },
+  { name: 'b2', experiment: 'vision', user: 'bob', startTime: DAY(3) + 20 * HOUR, endTime: DAY(3) + 21 * HOUR, status: 'FINISHED', metrics: { loss: [0.4] } },
 ];
 
 let seeded = null;
-async function seed(api) {
-  if (seeded) return seeded;
-  const exps = { vision: await api.createExperiment('vision'), nlp: await api.createExperiment('nlp') };
-  const ids = {};
-  for (const s of SEEDS) {
-    const r = await api.post('/api/2.0/mlflow/runs/create', { experiment_id: exps[s.exp], run_name: s.name, user_id: s.user, start_time: s.start });
-    const id = r.run.info.run_id;
-    await api.logBatch(id, { metrics: [{ key: 'loss', value: s.loss, step: 0, timestamp: s.start + 1000 }] });
-    await api.updateRun(id, s.status, s.end);
-    ids[s.name] = id;
-  }
-  seeded = { exps, ids };
-  return seeded;
-}
-
-/** The panels this file needs are not in the harness's list: open them by URL like openPanel does. */
-async function open(page, ui, panel, args = {}) {
-  const url = `${ui.baseUrl}/ui/${panel}?args=${encodeURIComponent(JSON.stringify(args))}&token=${encodeURIComponent(ui.token)}`;
-  const res = await page.goto(url, { waitUntil: 'domcontentloaded' });
-  if (!res || res.status() !== 200) throw new Error(`GET /ui/${panel} → ${res ? res.status() : 'no response'}`);
-  await page.waitForFunction(() => (document.getElementById('app')?.childNodes.length ?? 0) > 0);
-}
+/** Seeds the store once (one store per spec file): { exps, ids }. */
+const seed = (api) => (seeded ??= api.seedRuns(SEEDS));
 
 const loads = (page) => page.$eval('.mt-an', (e) => Number(e.dataset.loads));
 /** Waits for the panel to show a window starting at `from` (and more conditions on its data-* attributes). */
@@ -65,8 +37,8 @@ async function waitWindow(page, want) {
 async function customRange(page, fromMs, toMs, granularity = 'day') {
   await page.selectOption('.mt-an-preset', 'custom');
   await page.selectOption('.mt-an-granularity', granularity);
-  await page.fill('.mt-an-from', dateInput(fromMs));
-  await page.fill('.mt-an-to', dateInput(toMs));
+  await page.fill('.mt-an-from', localDate(fromMs));
+  await page.fill('.mt-an-to', localDate(toMs));
 }
 
 const totals = (page) => page.$$eval('.mt-an-total', (els) => Object.fromEntries(els.map((e) => [e.dataset.total, e.querySelector('.mt-an-total-value').textContent])));
@@ -79,10 +51,10 @@ async function downloadCsv(page) {
 module.exports = [
   {
     name: 'analytics: a custom week by day shows the seeded totals and 7 periods, one timeSeries request per change',
-    async run({ ui, page, screenshot, setTheme, assert, consoleErrors, waitForRpc }) {
+    async run({ ui, page, openPanel, screenshot, setTheme, assert, consoleErrors, waitForRpc }) {
       await seed(ui.api);
       const first = waitForRpc('analytics/timeSeries');
-      await open(page, ui, 'analytics');
+      await openPanel('analytics');
       const { params } = await first;
       assert.equal(params.preset, '30d', 'default range');
       await waitWindow(page, { loads: 1 });
@@ -103,9 +75,9 @@ module.exports = [
       const box = await page.$eval('.mt-an-chart[data-chart="runs"] .u-over', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
       await page.mouse.move(box.x + box.w * (0.5 / 7), box.y + box.h / 2);
       const legend = () => page.$$eval('.mt-an-chart[data-chart="runs"] .u-legend .u-series', (els) => els.map((e) => e.querySelector('.u-value').textContent));
-      assert.deepEqual(await legend(), [dateInput(D0), '2', '1', '1']);
+      assert.deepEqual(await legend(), [localDate(D0), '2', '1', '1']);
       await page.mouse.move(box.x + box.w * (3.5 / 7), box.y + box.h / 2);
-      assert.deepEqual(await legend(), [dateInput(DAY(3)), '1', '1', '0']);
+      assert.deepEqual(await legend(), [localDate(DAY(3)), '1', '1', '0']);
       await page.mouse.move(0, 0);
       await screenshot('analytics-week-light');
       await setTheme('dark');
@@ -115,21 +87,21 @@ module.exports = [
   },
   {
     name: 'analytics: CSV export holds exactly the shown periods and series (a series hidden in its legend is left out)',
-    async run({ ui, page, assert }) {
+    async run({ ui, page, openPanel, assert }) {
       await seed(ui.api);
-      await open(page, ui, 'analytics');
+      await openPanel('analytics');
       await waitWindow(page, { loads: 1 });
       await customRange(page, D0, DAY(6));
       await waitWindow(page, { from: D0, to: DAY(7), buckets: 7 });
       let csv = await downloadCsv(page);
-      assert.equal(csv.name, `analytics_${dateInput(D0)}_${dateInput(DAY(6))}.csv`);
+      assert.equal(csv.name, `analytics_${localDate(D0)}_${localDate(DAY(6))}.csv`);
       assert.deepEqual(csv.lines[0], ['period', 'start', 'end', 'runs_started', 'runs_finished', 'runs_failed', 'compute_hours', 'experiments', 'users']);
       assert.equal(csv.lines.length, 1 + 7);
       const row = (label) => csv.lines.find((l) => l[0] === label);
-      assert.deepEqual(row(dateInput(D0)).slice(1), [new Date(D0).toISOString(), new Date(DAY(1)).toISOString(), '2', '1', '1', '2.5', '1', '1']);
-      assert.deepEqual(row(dateInput(DAY(1))).slice(3), ['1', '1', '0', '1', '1', '1']);
-      assert.deepEqual(row(dateInput(DAY(2))).slice(3), ['0', '0', '0', '0', '0', '0']);
-      assert.deepEqual(row(dateInput(DAY(3))).slice(3), ['1', '1', '0', '1', '1', '1']);
+      assert.deepEqual(row(localDate(D0)).slice(1), [new Date(D0).toISOString(), new Date(DAY(1)).toISOString(), '2', '1', '1', '2.5', '1', '1']);
+      assert.deepEqual(row(localDate(DAY(1))).slice(3), ['1', '1', '0', '1', '1', '1']);
+      assert.deepEqual(row(localDate(DAY(2))).slice(3), ['0', '0', '0', '0', '0', '0']);
+      assert.deepEqual(row(localDate(DAY(3))).slice(3), ['1', '1', '0', '1', '1', '1']);
       // Hide "Users" in its chart's legend: the CSV follows what is shown.
       await page.click('.mt-an-chart[data-chart="diversity"] .u-legend .u-series:has-text("Users")');
       csv = await downloadCsv(page);
@@ -140,15 +112,15 @@ module.exports = [
       await page.waitForSelector('.mt-an-chart[data-chart="metric"]');
       csv = await downloadCsv(page);
       assert.equal(csv.lines[0].pop(), 'best_loss');
-      assert.equal(csv.lines.find((l) => l[0] === dateInput(D0)).pop(), '0.5');
-      assert.equal(csv.lines.find((l) => l[0] === dateInput(DAY(2))).pop(), '', 'no run, no best');
+      assert.equal(csv.lines.find((l) => l[0] === localDate(D0)).pop(), '0.5');
+      assert.equal(csv.lines.find((l) => l[0] === localDate(DAY(2))).pop(), '', 'no run, no best');
     },
   },
   {
     name: 'analytics: drag over the chart zooms into those periods (re-requested at auto granularity); reset zoom returns',
-    async run({ ui, page, screenshot, waitForRpc, assert }) {
+    async run({ ui, page, openPanel, screenshot, waitForRpc, assert }) {
       await seed(ui.api);
-      await open(page, ui, 'analytics');
+      await openPanel('analytics');
       await waitWindow(page, { loads: 1 });
       await customRange(page, D0, DAY(6));
       await waitWindow(page, { from: D0, to: DAY(7), buckets: 7 });
@@ -176,9 +148,9 @@ module.exports = [
   },
   {
     name: 'analytics: a range ending before it starts shows the backend\'s reason and keeps the last good data',
-    async run({ ui, page, screenshot, assert }) {
+    async run({ ui, page, openPanel, screenshot, assert }) {
       await seed(ui.api);
-      await open(page, ui, 'analytics');
+      await openPanel('analytics');
       await waitWindow(page, { loads: 1 });
       await customRange(page, D0, DAY(6));
       await waitWindow(page, { from: D0, buckets: 7 });
@@ -187,7 +159,7 @@ module.exports = [
         el.querySelector('.mt-an-from').value = from;
         el.querySelector('.mt-an-to').value = to;
         el.querySelector('.mt-an-to').dispatchEvent(new Event('change'));
-      }, [dateInput(DAY(6)), dateInput(D0)]);
+      }, [localDate(DAY(6)), localDate(D0)]);
       await page.waitForSelector('.mt-an-error:not([hidden])');
       const text = await page.textContent('.mt-an-error');
       assert.match(text, /starts after it ends/i);
@@ -198,16 +170,16 @@ module.exports = [
       assert.equal(await page.locator('.mt-an-chart').count(), 3);
       await screenshot('analytics-error');
       // a valid range clears the error
-      await page.fill('.mt-an-to', dateInput(DAY(7)));
+      await page.fill('.mt-an-to', localDate(DAY(7)));
       await waitWindow(page, { from: DAY(6), buckets: 2 });
       assert.equal(await page.locator('.mt-an-error').isVisible(), false);
     },
   },
   {
     name: 'analytics: an empty range says so (no error, no chart); hourly over two months is coarsened with a note',
-    async run({ ui, page, screenshot, assert }) {
+    async run({ ui, page, openPanel, screenshot, assert }) {
       await seed(ui.api);
-      await open(page, ui, 'analytics');
+      await openPanel('analytics');
       await waitWindow(page, { loads: 1 });
       const from = new Date(2001, 0, 1).getTime(), to = new Date(2001, 0, 7).getTime();
       await customRange(page, from, to);
@@ -228,9 +200,9 @@ module.exports = [
   },
   {
     name: 'analytics: filters by user and experiment; a run created while open is counted (live refresh)',
-    async run({ ui, page, assert }) {
+    async run({ ui, page, openPanel, assert }) {
       const { exps } = await seed(ui.api);
-      await open(page, ui, 'analytics');
+      await openPanel('analytics');
       await waitWindow(page, { loads: 1 });
       await customRange(page, D0, DAY(6));
       await waitWindow(page, { from: D0, buckets: 7 });
@@ -245,22 +217,21 @@ module.exports = [
       await page.waitForFunction(() => document.querySelector('.mt-an-total[data-total="runsStarted"] .mt-an-total-value').textContent === '4');
       // Live: a fifth run in the window appears without a reload.
       const before = await loads(page);
-      const r = await ui.api.post('/api/2.0/mlflow/runs/create', { experiment_id: exps.nlp, run_name: 'late', user_id: 'carol', start_time: DAY(5) + 8 * HOUR });
-      await ui.api.updateRun(r.run.info.run_id, 'FINISHED', DAY(5) + 9 * HOUR);
+      const late = await ui.api.seedRun({ experimentId: exps.nlp, name: 'late', user: 'carol', startTime: DAY(5) + 8 * HOUR, endTime: DAY(5) + 9 * HOUR });
       await page.waitForFunction(() => document.querySelector('.mt-an-total[data-total="runsStarted"] .mt-an-total-value').textContent === '5', null, { timeout: 15000 });
       assert.ok(await loads(page) > before);
       assert.equal((await totals(page)).users, '3');
-      await ui.api.post('/api/2.0/mlflow/runs/delete', { run_id: r.run.info.run_id });
+      await ui.api.post('/api/2.0/mlflow/runs/delete', { run_id: late });
     },
   },
   {
     name: 'preferences: preferences/set changes an open charts panel (x axis, smoothing, run colours) and the runs table density live',
-    async run({ ui, page, context, screenshot, assert, consoleErrors }) {
+    async run({ ui, page, openPanel, context, screenshot, assert, consoleErrors }) {
       const { ids } = await seed(ui.api);
       const reset = () => ui.api.rpc('preferences/set', { values: { chartXAxis: 'step', chartSmoothing: 0, runColors: [], tableDensity: 'normal', theme: 'auto' } });
       await reset();
       try {
-        await page.goto(`${ui.baseUrl}/ui/charts?args=${encodeURIComponent(JSON.stringify({ runIds: [ids.a1, ids.b1] }))}&token=${ui.token}`);
+        await openPanel('charts', { runIds: [ids.a1, ids.b1] });
         await page.waitForSelector('.mt-chart[data-key="loss"][data-drawn]');
         assert.equal(await page.$eval('.mt-x-axis', (e) => e.value), 'step');
         const drawn = await page.$eval('.mt-chart[data-key="loss"]', (e) => Number(e.dataset.drawn));
@@ -280,7 +251,7 @@ module.exports = [
         await other.close();
 
         // The runs table: row height follows the density; the theme class follows the theme.
-        await page.goto(`${ui.baseUrl}/ui/runs?args=%7B%7D&token=${ui.token}`);
+        await openPanel('runs');
         await page.waitForSelector('.mt-rt-row[data-run-id]:not([data-run-id=""])');
         const rowH = () => page.$eval('.mt-rt-row[data-run-id]:not([data-run-id=""])', (e) => e.getBoundingClientRect().height);
         assert.equal(await rowH(), 24);

@@ -44,14 +44,6 @@ function trainAndLog(ui) {
   }
 }
 
-/** The panels harness.openPanel does not list yet are opened the same way. */
-async function openPanel(ctx, panel, args = {}) {
-  const url = `${ctx.ui.baseUrl}/ui/${panel}?args=${encodeURIComponent(JSON.stringify(args))}&token=${encodeURIComponent(ctx.ui.token)}`;
-  const res = await ctx.page.goto(url, { waitUntil: 'domcontentloaded' });
-  ctx.assert.equal(res && res.status(), 200, `GET /ui/${panel}`);
-  await ctx.page.waitForFunction(() => (document.getElementById('app')?.childNodes.length ?? 0) > 0, null, { timeout: 20000 });
-}
-
 async function until(what, fn, timeoutMs, sleep) {
   const deadline = Date.now() + timeoutMs;
   let last;
@@ -78,7 +70,7 @@ module.exports = [
       const { page, assert, screenshot, consoleErrors } = ctx;
       const r = await ctx.ui.api.rpc('analytics/production', { preset: '24h' });
       assert.deepEqual(r.deployments, []);
-      await openPanel(ctx, 'production');
+      await ctx.openPanel('production');
       await page.locator('.pd-empty').waitFor({ timeout: 10000 });
       assert.match(await page.locator('.pd-empty').innerText(), /No deployments yet/);
       assert.equal(await page.locator('.pd-section').count(), 0);
@@ -121,7 +113,7 @@ module.exports = [
       assert.equal(totals.totals.errors, 1);
       assert.equal(totals.healthy, true);
 
-      await openPanel(ctx, 'production');
+      await ctx.openPanel('production');
       const section = page.locator(`.pd-section[data-id="${d.deploymentId}"]`);
       await section.waitFor({ timeout: 15000 });
       assert.equal(await section.getAttribute('data-requests'), String(sent));
@@ -160,7 +152,7 @@ module.exports = [
     async run(ctx) {
       const { page, assert, consoleErrors, waitForRpc } = ctx;
       assert.ok(state.deploymentId, 'the previous spec made a deployment');
-      await openPanel(ctx, 'production');
+      await ctx.openPanel('production');
       const section = page.locator(`.pd-section[data-id="${state.deploymentId}"]`);
       await section.waitFor({ timeout: 15000 });
       await section.locator('summary').click();

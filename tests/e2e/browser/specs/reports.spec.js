@@ -3,16 +3,9 @@
 // the panel (its card, its preview with the report's headings and chart images under the page's CSP), export it as a
 // download, a reversed custom range refused with the backend's reason, the date filter, args {reportId}, delete.
 const fs = require('fs');
+const { localDate, localDayStart, localTimeZone } = require('../harness');
 
 const DAY = 86400_000;
-
-/** The panels harness.openPanel does not list yet are opened the same way. */
-async function openPanel(ctx, panel, args = {}) {
-  const url = `${ctx.ui.baseUrl}/ui/${panel}?args=${encodeURIComponent(JSON.stringify(args))}&token=${encodeURIComponent(ctx.ui.token)}`;
-  const res = await ctx.page.goto(url, { waitUntil: 'domcontentloaded' });
-  ctx.assert.equal(res && res.status(), 200, `GET /ui/${panel}`);
-  await ctx.page.waitForFunction(() => (document.getElementById('app')?.childNodes.length ?? 0) > 0, null, { timeout: 20000 });
-}
 
 /** "YYYY-MM-DD" of ms in a time zone (as the cards show dates). */
 function day(ms, timeZone) {
@@ -46,7 +39,7 @@ module.exports = [
           status: i === 4 ? 'FAILED' : 'FINISHED', startTime: now - (i + 1) * DAY, endTime: now - (i + 1) * DAY + (20 + i) * 60_000,
         });
       }
-      await openPanel(ctx, 'reports');
+      await ctx.openPanel('reports');
       await page.locator('.rep-empty').waitFor({ timeout: 10000 });
       await page.selectOption('.rep-gen-type', 'executive');
       await page.selectOption('.rep-gen-preset', '30d');
@@ -115,7 +108,7 @@ module.exports = [
       const { page, assert, consoleErrors, ui } = ctx;
       const info = state.executive;
       assert.ok(info, 'the first spec generated a report');
-      await openPanel(ctx, 'reports', { reportId: info.reportId });
+      await ctx.openPanel('reports', { reportId: info.reportId });
       await page.locator(`.mt-report[data-report-id="${info.reportId}"]`).waitFor({ timeout: 15000 });
       const name = `executive-${day(info.from, info.timeZone)}-${day(Math.max(info.from, info.to - 1), info.timeZone)}`;
       for (const format of ['md', 'html']) {
@@ -134,28 +127,19 @@ module.exports = [
     name: 'reports: a custom range with from after to is refused with the backend reason',
     async run(ctx) {
       const { page, assert, consoleErrors, screenshot, ui } = ctx;
-      await openPanel(ctx, 'reports');
+      await ctx.openPanel('reports');
       await page.locator('.rep-card').first().waitFor({ timeout: 10000 });
       const cards = await page.locator('.rep-card').count();
-      const dates = await page.evaluate(() => {
-        const p = (n) => String(n).padStart(2, '0');
-        const d = (t) => `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}`;
-        const now = new Date();
-        const before = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 3);
-        return {
-          from: d(now), to: d(before),
-          fromMs: new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime(), toMs: before.getTime(),
-          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        };
-      });
+      // from today to three days ago
+      const fromMs = localDayStart(0), toMs = localDayStart(-3);
       await page.selectOption('.rep-gen-type', 'executive');
       await page.selectOption('.rep-gen-preset', 'custom');
-      await page.fill('.rep-gen-from', dates.from);
-      await page.fill('.rep-gen-to', dates.to);
+      await page.fill('.rep-gen-from', localDate(fromMs));
+      await page.fill('.rep-gen-to', localDate(toMs));
       await page.click('button.rep-generate');
       const box = page.locator('.rep-gen-error .mt-error-box');
       await box.waitFor({ timeout: 15000 });
-      const raw = await ui.api.rpcRaw('reports/generate', { type: 'executive', from: dates.fromMs, to: dates.toMs, timeZone: dates.timeZone });
+      const raw = await ui.api.rpcRaw('reports/generate', { type: 'executive', from: fromMs, to: toMs, timeZone: localTimeZone() });
       assert.ok(raw.body.error, `the backend refuses from > to: ${JSON.stringify(raw.body)}`);
       assert.equal((await box.innerText()).trim(), raw.body.error.message);
       assert.equal(await page.locator('.rep-card').count(), cards, 'no card was added');
@@ -171,20 +155,17 @@ module.exports = [
       const { page, assert, consoleErrors, screenshot, ui, waitForRpc } = ctx;
       const old = await ui.api.rpc('reports/generate', {
         type: 'technical', from: new Date(2020, 0, 1).getTime(), to: new Date(2020, 1, 1).getTime(),
-        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        timeZone: localTimeZone(),
       });
       state.old = old;
-      await openPanel(ctx, 'reports', { reportId: old.reportId });
+      await ctx.openPanel('reports', { reportId: old.reportId });
       // args {reportId}: that report is selected and previewed
       await page.locator(`.rep-card.rep-selected[data-id="${old.reportId}"]`).waitFor({ timeout: 10000 });
       await page.locator(`.mt-report[data-report-id="${old.reportId}"]`).waitFor({ timeout: 15000 });
       const recent = page.locator(`.rep-card[data-id="${state.executive.reportId}"]`);
       const stale = page.locator(`.rep-card[data-id="${old.reportId}"]`);
       assert.equal(await recent.count(), 1);
-      const weekAgo = await page.evaluate(() => {
-        const t = new Date(Date.now() - 7 * 86400_000);
-        return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
-      });
+      const weekAgo = localDate(Date.now() - 7 * DAY);
       let listed = waitForRpc('reports/list', (p) => p && typeof p.from === 'number');
       await page.fill('.rep-filter-from', weekAgo);
       await listed;
@@ -210,7 +191,7 @@ module.exports = [
       const { page, assert, consoleErrors, ui } = ctx;
       const old = state.old;
       assert.ok(old, 'the previous spec made a report');
-      await openPanel(ctx, 'reports', { reportId: old.reportId });
+      await ctx.openPanel('reports', { reportId: old.reportId });
       await page.locator(`.mt-report[data-report-id="${old.reportId}"]`).waitFor({ timeout: 15000 });
       await page.click('.rep-delete');
       assert.equal((await page.locator('.rep-delete').innerText()).trim(), 'Confirm delete');

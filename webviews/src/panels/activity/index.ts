@@ -9,7 +9,8 @@ import { loadState, saveState } from '../../state';
 import { debounce, h, render } from '../../dom';
 import { openAnalytics, openRuns } from '../../nav';
 import { applyTheme } from '../../preferences';
-import { emptyText, endToDateInput, formatWindowEdge, isPreset, localTimeZone, msToDateInput, rangeParams } from '../analytics/range';
+import { endToDateInput, localTimeZone, msToDateInput, presetOptions, type PresetOption } from '../../range';
+import { emptyText, formatWindowEdge, rangeParams } from '../analytics/range';
 import { coalescer } from '../analytics/live';
 import {
   MODES, WEEKDAYS, dayFilter, dayTooltip, dayValue, layoutHeatmap, legendRanges, levels, scaleOf, type HeatmapMode,
@@ -17,13 +18,9 @@ import {
 
 /** The heatmap's ranges: its default (no preset: the last 52 weeks) and the longer presets. */
 type ActivityRange = 'year' | Extract<RangePreset, '30d' | '90d' | 'ytd' | 'all' | 'custom'>;
-const RANGES: readonly { value: ActivityRange; label: string }[] = [
+const RANGES: readonly PresetOption<ActivityRange>[] = [
   { value: 'year', label: 'Last 52 weeks' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'ytd', label: 'Year to date' },
-  { value: 'all', label: 'All time' },
-  { value: 'custom', label: 'Custom…' },
+  ...presetOptions(['30d', '90d', 'ytd', 'all', 'custom'] as const),
 ];
 
 interface ActivityState {

@@ -12,10 +12,8 @@ import { withAlpha } from '../../colors';
 import { download, h, render } from '../../dom';
 import { openActivity } from '../../nav';
 import { applyTheme, onPreferences } from '../../preferences';
-import {
-  GRANULARITIES, PRESETS, emptyText, endToDateInput, formatWindowEdge, isPreset, localTimeZone, msToDateInput, rangeParams,
-  zoomRange, type RangeChoice, type Zoom,
-} from './range';
+import { endToDateInput, localTimeZone, msToDateInput } from '../../range';
+import { GRANULARITIES, PRESETS, emptyText, formatWindowEdge, isPreset, rangeParams, zoomRange, type RangeChoice, type Zoom } from './range';
 import { SERIES, chartsFor, formatTotal, granularityNoun, toCsv, type ChartDef, type SeriesDef } from './series';
 import { coalescer } from './live';
 

@@ -6,6 +6,7 @@ import './reports.css';
 import type { ExperimentInfo, RangePreset, ReportFormat, ReportInfo, ReportType } from '../../../../extension/src/protocol';
 import { download, h, message, render } from '../../dom';
 import { currentPreferences, onPreferences } from '../../preferences';
+import { localTimeZone } from '../../range';
 import { debouncedSaver, loadState } from '../../state';
 import { onReconnect, postCommand, rpc } from '../../transport';
 import {
@@ -301,7 +302,7 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
   async function generate(): Promise<void> {
     if (generating) return;
     syncForm();
-    const p = generateParams({ ...st.form, type: genType.value as ReportType, timeZone: localZone() });
+    const p = generateParams({ ...st.form, type: genType.value as ReportType, timeZone: localTimeZone() });
     render(genError);
     if ('error' in p) {
       render(genError, h('div', { class: 'mt-error-box', role: 'alert' }, p.error));
@@ -343,12 +344,4 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
   void loadExperiments();
   void loadList();
   if (!st.selected) void loadPreview();
-}
-
-function localZone(): string | null {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
-  } catch {
-    return null;
-  }
 }

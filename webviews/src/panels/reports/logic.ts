@@ -1,6 +1,7 @@
-// Pure logic of the Reports panel (unit-tested in test/panels-reports.test.ts): card texts, dates of the date
-// inputs, the params of reports/list and reports/generate, export file names.
+// Pure logic of the Reports panel (unit-tested in test/panels-reports.test.ts): card texts, the params of
+// reports/list and reports/generate from the date inputs (local days: ../../range.ts), export file names.
 import type { RangePreset, ReportGenerateParams, ReportInfo, ReportListParams, ReportType } from '../../../../extension/src/protocol';
+import { dateInputToMs, dayEndMs, msToDateInput, msToDateTime, presetOptions } from '../../range';
 
 export const REPORT_TYPES: readonly ReportType[] = ['executive', 'technical', 'cost'];
 
@@ -11,18 +12,9 @@ export const TYPE_LABELS: Readonly<Record<ReportType, string>> = {
 };
 
 /** The ranges the Generate form offers ("custom" shows two date inputs). */
-export const GENERATE_PRESETS: readonly { value: RangePreset; label: string }[] = [
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'ytd', label: 'Year to date' },
-  { value: 'all', label: 'All time' },
-  { value: 'custom', label: 'Custom dates' },
-];
+export const GENERATE_PRESETS = presetOptions(['7d', '30d', '90d', 'ytd', 'all', 'custom'] as const);
 
 export const isReportType = (v: unknown): v is ReportType => typeof v === 'string' && (REPORT_TYPES as readonly string[]).includes(v);
-
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Epoch ms → "YYYY-MM-DD" in `timeZone` (IANA name; the browser's zone when absent or unknown). */
 export function formatDate(ms: number, timeZone?: string | null): string {
@@ -36,8 +28,7 @@ export function formatDate(ms: number, timeZone?: string | null): string {
       /* unknown zone: local dates */
     }
   }
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return msToDateInput(ms);
 }
 
 /**
@@ -65,9 +56,7 @@ export function formatInsights(n: number): string {
 
 /** Epoch ms → "YYYY-MM-DD HH:MM" (local). */
 export function formatCreated(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  const d = new Date(ms);
-  return `${formatDate(ms)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return Number.isFinite(ms) ? msToDateTime(ms) : '';
 }
 
 /** Everything a report card shows. */
@@ -94,22 +83,6 @@ export function cardText(info: ReportInfo): CardText {
 /** Newest first (the backend's order too); ties by id so the order is stable. */
 export function sortReports(list: readonly ReportInfo[]): ReportInfo[] {
   return [...list].sort((a, b) => b.createdAt - a.createdAt || a.reportId.localeCompare(b.reportId));
-}
-
-/** "YYYY-MM-DD" of a date input → local midnight (ms), or null when empty or malformed. */
-export function dateInputToMs(s: string | null | undefined): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s ?? '');
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return Number.isNaN(d.getTime()) ? null : d.getTime();
-}
-
-/** The exclusive end of a date input's day: local midnight of the next day (a DST day is 23 or 25 hours). */
-export function dayEndMs(s: string | null | undefined): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s ?? '');
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
-  return Number.isNaN(d.getTime()) ? null : d.getTime();
 }
 
 /** The list filter of the toolbar. */
