@@ -79,7 +79,7 @@ public sealed partial class PreferencesService(ITrackingStore store)
                     ? JsonValue.Create(price)
                     : throw new ArgumentException($"Preference '{key}' must be a price in USD, 0 or more; got {Show(value)}.");
             case "runColors":
-                if (value is not JsonArray a || a.Count > 64 || a.Any(c => c is not JsonValue cv || !cv.TryGetValue<string>(out var css) || !CssColor().IsMatch(css)))
+                if (value is not JsonArray a || a.Count > 64 || a.Any(c => c is not JsonValue cv || !cv.TryGetValue<string>(out var css) || !CssColor().IsMatch(css) || css.Length > 64))
                     throw new ArgumentException($"Preference 'runColors' must be a list of up to 64 CSS colours (#rgb, #rrggbb, rgb(…), hsl(…) or a name); got {Show(value)}.");
                 return a.DeepClone();
             default:
@@ -95,6 +95,6 @@ public sealed partial class PreferencesService(ITrackingStore store)
 
     private static string Show(JsonNode? value) => value?.ToJsonString() ?? "null";
 
-    [GeneratedRegex(@"^(#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\([0-9.,%\s]+\)|[a-zA-Z]{3,20})$")]
+    [GeneratedRegex(@"^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|(rgb|rgba|hsl|hsla)\([0-9.,%\s]+\)|[a-zA-Z]{3,20})$")]
     private static partial Regex CssColor();
 }

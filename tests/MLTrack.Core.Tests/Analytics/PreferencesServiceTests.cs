@@ -35,6 +35,7 @@ public sealed class PreferencesServiceTests : IDisposable
     [InlineData("chartSmoothing", "1.5", "from 0 to 0.99")]
     [InlineData("cpuHourUsd", "-1", "0 or more")]
     [InlineData("runColors", "[\"red\", \"url(javascript:x)\"]", "CSS colours")]
+    [InlineData("runColors", "[\"#12345\"]", "CSS colours")]
     [InlineData("fontSize", "12", "Unknown preference 'fontSize'")]
     public void A_bad_value_is_refused_by_name_and_nothing_is_written(string key, string json, string expected)
     {

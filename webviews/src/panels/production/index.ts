@@ -4,6 +4,7 @@
 // while the page is visible, at once when it becomes visible and on deployments/changed. Sections are kept across
 // refreshes (open/closed state, charts fed with setData). Args: {deploymentId?} opens and scrolls to that section.
 import './production.css';
+import { localTimeZone } from '../../range';
 import type uPlot from 'uplot';
 import type { ProductionDeployment, ProductionResult } from '../../../../extension/src/protocol';
 import { debounce, h, message, render, statusBadge } from '../../dom';
@@ -90,7 +91,7 @@ export function mount(root: HTMLElement, args: { deploymentId?: string }): void 
     try {
       const p = currentPreferences();
       const r = await rpc('analytics/production', productionParams({
-        preset: st.preset, granularity: st.granularity, timeZone: localZone(), cpuHourUsd: p.cpuHourUsd, gpuHourUsd: p.gpuHourUsd,
+        preset: st.preset, granularity: st.granularity, timeZone: localTimeZone(), cpuHourUsd: p.cpuHourUsd, gpuHourUsd: p.gpuHourUsd,
       }));
       result = r;
       render(status);
@@ -256,10 +257,3 @@ class Section {
   }
 }
 
-function localZone(): string | null {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
-  } catch {
-    return null;
-  }
-}

@@ -1,13 +1,10 @@
 // Pure logic of the Production dashboard (unit-tested in test/panels-production.test.ts): the query params, the
 // summary texts of a deployment, and its buckets as chart series.
 import type { Granularity, ProductionBucket, ProductionDeployment, ProductionParams, RangePreset } from '../../../../extension/src/protocol';
+import { presetOptions } from '../../range';
 
 export type ProductionPreset = Extract<RangePreset, '24h' | '7d' | '30d'>;
-export const PRESETS: readonly { value: ProductionPreset; label: string }[] = [
-  { value: '24h', label: 'Last 24 hours' },
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-];
+export const PRESETS = presetOptions<ProductionPreset>(['24h', '7d', '30d']);
 export type GranularityChoice = 'auto' | Extract<Granularity, 'hour' | 'day'>;
 export const GRANULARITIES: readonly { value: GranularityChoice; label: string }[] = [
   { value: 'auto', label: 'Auto' },
