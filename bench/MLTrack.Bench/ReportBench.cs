@@ -26,16 +26,16 @@ public static class ReportBench
         GeneratedReport report = null!;
         var executive = Timing.MedianMs(() => report = generator.Generate(year), runs: 5, warmup: 1);
         var started = Check(report, "| Runs started | ");
-        yield return new("report", $"executive report for a year ({started} of {Runs:N0} runs over two years), {report.Charts.Count} charts, HTML",
+        yield return new("reports", $"executive report for a year ({started} of {Runs:N0} runs over two years), {report.Charts.Count} charts, HTML",
             $"{executive:0} ms", "≤ 2 s", executive <= 2000);
 
         var technical = Timing.MedianMs(() => report = generator.Generate(year with { Type = ReportType.Technical }), runs: 3, warmup: 1);
         Check(report, "## Experiment ");
-        yield return new("report", $"technical report for the same year ({report.Charts.Count} charts)", $"{technical:0} ms", "(none)", true);
+        yield return new("reports", $"technical report for the same year ({report.Charts.Count} charts)", $"{technical:0} ms", "(none)", true);
 
         var cost = Timing.MedianMs(() => report = generator.Generate(year with { Type = ReportType.Cost }), runs: 5, warmup: 1);
         Check(report, "| Compute (CPU) | ");
-        yield return new("report", "cost report for the same year", $"{cost:0} ms", "(none)", true);
+        yield return new("reports", "cost report for the same year", $"{cost:0} ms", "(none)", true);
     }
 
     /// <summary>The value after <paramref name="marker"/> on its line; throws when the report lacks it (a broken seed or report).</summary>
