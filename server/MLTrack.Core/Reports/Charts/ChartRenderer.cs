@@ -88,6 +88,7 @@ public static partial class ChartRenderer
                 AddLine(plot, positions, s.Values, s.Name, c, markers: n <= 60);
             }
         }
+        if (spec.Series.All(x => x.Values.All(v => !double.IsFinite(v) || v == Math.Floor(v)))) IntegerTicks(plot.Axes.Left);
         var step = Math.Max(1, (int)Math.Ceiling(n / 8.0));
         var ticks = Enumerable.Range(0, n).Where(i => i % step == 0).Select(i => new Tick(i, spec.Labels[i])).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
@@ -102,9 +103,14 @@ public static partial class ChartRenderer
         var color = 0;
         foreach (var s in spec.Series)
             AddLine(plot, s.X, s.Y, s.Name, Palette[color++ % Palette.Length], markers: s.X.Count <= 30);
+        if (spec.Series.All(x => x.X.All(v => !double.IsFinite(v) || v == Math.Floor(v)))) IntegerTicks(plot.Axes.Bottom);
         if (spec.Series.Count > 1) plot.ShowLegend(Alignment.UpperRight);
         else plot.HideLegend();
     }
+
+    /// <summary>Counts and steps are whole numbers: no 0.5-run or step-1.5 ticks on their axis.</summary>
+    private static void IntegerTicks(IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
     /// <summary>A line through the finite points only (NaN and ±∞ are left out rather than breaking the scale).</summary>
     private static void AddLine(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, string name, Color color, bool markers)
@@ -152,6 +158,7 @@ public static partial class ChartRenderer
             var line = plot.Add.VerticalLine(m.X, 2, Palette[color++ % Palette.Length], LinePattern.Dashed);
             line.LegendText = m.Label;
         }
+        IntegerTicks(plot.Axes.Left);
         plot.Axes.Margins(0.02, 0.02, 0, 0.1);
         plot.ShowLegend(Alignment.UpperLeft);
     }
