@@ -1,7 +1,7 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TimeSeriesBucket } from '../../extension/src/protocol';
-import { emptyText, formatWindowEdge, rangeParams, zoomRange } from '../src/panels/analytics/range';
+import { emptyText, formatWindowEdge, rangeParams, windowText, zoomRange } from '../src/panels/analytics/range';
 import { SERIES, chartsFor, formatTotal, metricSeries, toCsv } from '../src/panels/analytics/series';
 import { coalescer } from '../src/panels/analytics/live';
 
@@ -126,4 +126,10 @@ test('live: a burst of changes is one reload after the delay, never two at once'
   } finally {
     mock.timers.reset();
   }
+});
+
+test('the window line names the last day a midnight-aligned window holds, not its exclusive end', () => {
+  assert.equal(windowText(new Date(2026, 2, 1).getTime(), new Date(2026, 2, 8).getTime()), '2026-03-01 – 2026-03-07');
+  assert.equal(windowText(new Date(2026, 2, 1, 9).getTime(), new Date(2026, 2, 1, 17, 30).getTime()), '2026-03-01 09:00 – 2026-03-01 17:30');
+  assert.equal(windowText(new Date(2026, 2, 1).getTime(), new Date(2026, 2, 2).getTime()), '2026-03-01');
 });

@@ -10,7 +10,7 @@ import { debounce, h, render } from '../../dom';
 import { openAnalytics, openRuns } from '../../nav';
 import { applyTheme } from '../../preferences';
 import { endToDateInput, localTimeZone, msToDateInput, presetOptions, type PresetOption } from '../../range';
-import { emptyText, formatWindowEdge, rangeParams } from '../analytics/range';
+import { emptyText, rangeParams, windowText } from '../analytics/range';
 import { coalescer } from '../analytics/live';
 import {
   MODES, WEEKDAYS, dayFilter, dayTooltip, dayValue, layoutHeatmap, legendRanges, levels, scaleOf, type HeatmapMode,
@@ -166,7 +166,7 @@ export function mount(root: HTMLElement, args: any): void {
     panel.dataset.loads = String(loads);
     panel.dataset.days = String(res.days.length);
     panel.dataset.empty = String(res.empty);
-    windowEl.textContent = `${formatWindowEdge(res.from)} → ${formatWindowEdge(res.to)} · ${res.days.length} days${res.timeZone ? ` · ${res.timeZone}` : ''}`;
+    windowEl.textContent = `${windowText(res.from, res.to)} · ${res.days.length} days${res.timeZone ? ` · ${res.timeZone}` : ''}`;
     const busiest = res.days.reduce<HeatmapDay | null>((b, d) => (!b || dayValue(d, st.mode) > dayValue(b, st.mode) ? d : b), null);
     const stat = (key: string, label: string, value: string, title?: string) =>
       h('div', { class: 'mt-act-stat', 'data-stat': key, title: title ?? null }, h('div', { class: 'mt-act-stat-value' }, value), h('div', { class: 'mt-act-stat-label mt-muted' }, label));

@@ -13,7 +13,7 @@ import { download, h, render } from '../../dom';
 import { openActivity } from '../../nav';
 import { applyTheme, onPreferences } from '../../preferences';
 import { endToDateInput, localTimeZone, msToDateInput } from '../../range';
-import { GRANULARITIES, PRESETS, emptyText, formatWindowEdge, isPreset, rangeParams, zoomRange, type RangeChoice, type Zoom } from './range';
+import { GRANULARITIES, PRESETS, emptyText, isPreset, windowText, rangeParams, zoomRange, type RangeChoice, type Zoom } from './range';
 import { SERIES, chartsFor, formatTotal, granularityNoun, toCsv, type ChartDef, type SeriesDef } from './series';
 import { coalescer } from './live';
 
@@ -184,7 +184,7 @@ export function mount(root: HTMLElement, args: any): void {
     if (!st.fromDate) st.fromDate = msToDateInput(res.from);
     if (!st.toDate) st.toDate = endToDateInput(res.to);
     syncControls();
-    windowEl.textContent = `${formatWindowEdge(res.from)} → ${formatWindowEdge(res.to)} · by ${res.granularity} · `
+    windowEl.textContent = `${windowText(res.from, res.to)} · by ${res.granularity} · `
       + `${res.buckets.length} period${res.buckets.length === 1 ? '' : 's'}${st.zoom ? ' · zoomed' : ''}${res.timeZone ? ` · ${res.timeZone}` : ''}`;
     noteEl.textContent = res.note ?? '';
     noteEl.hidden = !res.note;
@@ -383,10 +383,10 @@ export function mount(root: HTMLElement, args: any): void {
     live.trigger();
     if (p.kind === 'created') pickersLive.trigger();
   });
-  onReconnect(() => {
-    void loadPickers();
-    void load();
-  });
+  // The series first, the pickers after it: on a big store experiments/list would otherwise compete with the
+  // query the user is waiting for.
+  const loadAll = () => void load().finally(() => void loadPickers());
+  onReconnect(loadAll);
   // Axis colours come from the theme when a plot is made: redraw when it changes (the preference, or the system's
   // scheme that "auto" follows).
   onPreferences((_p, c) => c.changed.includes('theme') && result && drawCharts(result));
@@ -396,6 +396,5 @@ export function mount(root: HTMLElement, args: any): void {
 
   syncControls();
   fillPickers();
-  void loadPickers();
-  void load();
+  loadAll();
 }

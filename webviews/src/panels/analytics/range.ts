@@ -60,11 +60,22 @@ export function formatWindowEdge(ms: number): string {
   return d.getHours() === 0 && d.getMinutes() === 0 ? msToDateInput(ms) : msToDateTime(ms);
 }
 
-/** The empty-state text of a window: "No runs between 2026-03-01 and 2026-03-07." (the last day shown inclusive
- *  when the window ends at midnight). */
-export function emptyText(from: number, to: number): string {
+/** A window's edges as people say them: [first, last], the last day inclusive when the window ends at midnight
+ *  ("2026-03-01" – "2026-03-07" for [1 March, 8 March)); otherwise the exact end time. */
+export function windowEdges(from: number, to: number): [string, string] {
   const end = new Date(to);
   const midnight = end.getHours() === 0 && end.getMinutes() === 0 && end.getSeconds() === 0 && end.getMilliseconds() === 0;
-  const last = midnight && to > from ? msToDateInput(to - 1) : formatWindowEdge(to);
-  return `No runs between ${formatWindowEdge(from)} and ${last}.`;
+  return [formatWindowEdge(from), midnight && to > from ? msToDateInput(to - 1) : formatWindowEdge(to)];
+}
+
+/** The window line above the charts: "2026-03-01 – 2026-03-07". */
+export function windowText(from: number, to: number): string {
+  const [first, last] = windowEdges(from, to);
+  return first === last ? first : `${first} – ${last}`;
+}
+
+/** The empty-state text of a window: "No runs between 2026-03-01 and 2026-03-07." */
+export function emptyText(from: number, to: number): string {
+  const [first, last] = windowEdges(from, to);
+  return `No runs between ${first} and ${last}.`;
 }
