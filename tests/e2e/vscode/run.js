@@ -42,8 +42,9 @@ async function main() {
     const at2 = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
     suite.scenarios.splice(at2 < 0 ? suite.scenarios.length : at2, 0, ...deploy.scenarios);
     suite.workspaceFiles = { ...(suite.workspaceFiles || {}), ...deploy.workspaceFiles };
-    // analytics, preferences and reports (issue 7), likewise before the second window
-    const analytics = require('./scenarios-analytics').scenarios;
+    // analytics, preferences, reports, the activity heatmap and the production dashboard (issue 7), likewise before
+    // the second window
+    const analytics = [...require('./scenarios-analytics').scenarios, ...require('./scenarios-activity-production').scenarios];
     const at3 = suite.scenarios.findIndex(([n]) => n === 'missing_backend_clear_error');
     suite.scenarios.splice(at3 < 0 ? suite.scenarios.length : at3, 0, ...analytics);
   }

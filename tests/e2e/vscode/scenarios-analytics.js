@@ -289,4 +289,5 @@ const scenarios = [
   }],
 ];
 
-module.exports = { scenarios };
+// frameWith, until and command are shared with scenarios-activity-production.js
+module.exports = { scenarios, frameWith, until, command };
