@@ -18,7 +18,7 @@ public sealed class AnalyticsService(ITrackingStore store, TimeProvider? clock =
         var window = ResolveWindow(query);
         var periods = PeriodCutter.Cut(window);
         var activity = store.AggregateRuns(periods, query.Scope);
-        var totals = Totals(window, activity, query.Scope);
+        var totals = PeriodActivity.Total(activity, () => store.CountDistinct(window.From, window.To, query.Scope));
         IReadOnlyList<PeriodBest?> best = [];
         bool? higher = null;
         if (!string.IsNullOrWhiteSpace(metricKey))
@@ -27,16 +27,6 @@ public sealed class AnalyticsService(ITrackingStore store, TimeProvider? clock =
             best = store.BestMetricPerPeriod(periods, query.Scope, metricKey, higher.Value);
         }
         return new TimeSeries(window, periods, activity, totals, string.IsNullOrWhiteSpace(metricKey) ? null : metricKey, higher, best);
-    }
-
-    /// <summary>Sums of the periods; distinct experiments and users counted over the whole window (not the sum of the periods').</summary>
-    private PeriodActivity Totals(AnalyticsWindow window, IReadOnlyList<PeriodActivity> activity, RunScope scope)
-    {
-        if (activity.Count == 0) return PeriodActivity.None;
-        var started = activity.Sum(a => a.Started);
-        if (started == 0) return PeriodActivity.None;
-        var (experiments, users) = store.CountDistinct(window.From, window.To, scope);
-        return new PeriodActivity(started, activity.Sum(a => a.Finished), activity.Sum(a => a.Failed), activity.Sum(a => a.ComputeHours), experiments, users);
     }
 
     /// <summary>Days of the window (default: the last 52 whole weeks and this week so far, Monday first).</summary>

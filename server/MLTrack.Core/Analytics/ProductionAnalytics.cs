@@ -1,4 +1,3 @@
-using System.Globalization;
 using MLTrack.Core.Deploy;
 using MLTrack.Core.Storage;
 
@@ -36,8 +35,8 @@ public sealed class ProductionAnalytics(ITrackingStore store, string deployments
         var requests = local
             ? RequestRecord.ReadAll(Path.Combine(deploymentsRoot, d.DeploymentId, LocalDeployment.MetricsFileName))
             : [];
-        var hourly = HourlyCost(d.Settings, cpuHourUsd, gpuHourUsd);
-        var (servedFrom, servedTo) = ServingInterval(d, now);
+        var hourly = d.Settings.HourlyCost(cpuHourUsd, gpuHourUsd);
+        var (servedFrom, servedTo) = d.ServingInterval(now);
         var byPeriod = new List<TrafficPeriod>(periods.Count);
         // Requests arrive in time order in the log; bucket them with one pass per period boundary.
         var sorted = requests.Where(r => r.Timestamp >= window.From && r.Timestamp < window.To).OrderBy(r => r.Timestamp).ToArray();
@@ -66,27 +65,6 @@ public sealed class ProductionAnalytics(ITrackingStore store, string deployments
         return new TrafficPeriod(p, requests.Length, errors, RequestLog.Percentile(latencies, 50), RequestLog.Percentile(latencies, 95),
             RequestLog.Percentile(latencies, 99), cost);
     }
-
-    /// <summary>USD per serving hour: CPUs × CPU price plus GPUs ("A100:2" is two) × GPU price.</summary>
-    public static double HourlyCost(DeploymentSettings s, double cpuHourUsd, double gpuHourUsd)
-    {
-        var cpus = s.Cpu ?? new DeploymentConfig { AppName = "x" }.Cpu;
-        var gpus = 0;
-        if (!string.IsNullOrWhiteSpace(s.Gpu))
-        {
-            var parts = s.Gpu.Split(':');
-            gpus = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
-        }
-        return cpus * cpuHourUsd + gpus * gpuHourUsd;
-    }
-
-    /// <summary>When the deployment was serving: from creation until now (live) or until its last update (stopped); never when it failed.</summary>
-    private static (long From, long To) ServingInterval(DeploymentRecord d, long now) => d.Status switch
-    {
-        DeploymentStatus.FAILED => (0, 0),
-        _ when d.IsLive => (d.CreatedAt, now),
-        _ => (d.CreatedAt, d.UpdatedAt),
-    };
 
     private static double Hours(long servedFrom, long servedTo, long from, long to)
     {

@@ -22,5 +22,16 @@ public sealed record DeploymentRecord
     public bool IsLive => Status is DeploymentStatus.PENDING or DeploymentStatus.UPLOADING or DeploymentStatus.BUILDING
         or DeploymentStatus.DEPLOYING or DeploymentStatus.READY;
 
+    /// <summary>
+    /// When it was serving, for cost estimates: from creation to now (or its last update, if later) while live, to its
+    /// last update once stopped; never when it failed.
+    /// </summary>
+    public (long From, long To) ServingInterval(long now) => Status switch
+    {
+        DeploymentStatus.FAILED => (CreatedAt, CreatedAt),
+        _ when IsLive => (CreatedAt, Math.Max(now, UpdatedAt)),
+        _ => (CreatedAt, UpdatedAt),
+    };
+
     public bool IsSettled => Status is DeploymentStatus.READY or DeploymentStatus.FAILED or DeploymentStatus.STOPPED;
 }

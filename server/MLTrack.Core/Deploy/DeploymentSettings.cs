@@ -23,6 +23,23 @@ public sealed record DeploymentSettings
     public static DeploymentSettings FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new DeploymentSettings() : JsonSerializer.Deserialize<DeploymentSettings>(json, s_json) ?? new DeploymentSettings();
 
+    /// <summary>CPUs the deployment asked for (the default when unset), for cost estimates.</summary>
+    public double CpuCount => Cpu ?? new DeploymentConfig { AppName = "x" }.Cpu;
+
+    /// <summary>GPUs the deployment asked for: "A10G" is one, "A100:4" four, none or blank zero.</summary>
+    public int GpuCount
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(Gpu)) return 0;
+            var colon = Gpu.LastIndexOf(':');
+            return colon >= 0 && int.TryParse(Gpu.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+        }
+    }
+
+    /// <summary>USD per serving hour at these prices: CPUs × CPU-hour price plus GPUs × GPU-hour price.</summary>
+    public double HourlyCost(double cpuHourUsd, double gpuHourUsd) => CpuCount * cpuHourUsd + GpuCount * gpuHourUsd;
+
     /// <summary>The app name: the given one, else <c>mltrack-</c> and the run id's first 8 characters.</summary>
     public string AppNameFor(string runId) =>
         string.IsNullOrWhiteSpace(AppName) ? "mltrack-" + runId[..Math.Min(8, runId.Length)].ToLowerInvariant() : AppName.Trim();

@@ -88,6 +88,11 @@ public interface ITrackingStore : IDisposable
     IReadOnlyList<Analytics.PeriodActivity> AggregateRuns(IReadOnlyList<Analytics.Period> periods, Analytics.RunScope scope);
     /// <summary>Per period: the best of <paramref name="key"/> (each run's max, or min when lower is better) and its run; null without values.</summary>
     IReadOnlyList<Analytics.PeriodBest?> BestMetricPerPeriod(IReadOnlyList<Analytics.Period> periods, Analytics.RunScope scope, string key, bool higherIsBetter);
+    /// <summary>
+    /// Per experiment with active runs in scope that started in [from, to): its activity (Experiments is 1) and the
+    /// start of its newest such run. One pass over the window.
+    /// </summary>
+    IReadOnlyList<(string ExperimentId, Analytics.PeriodActivity Activity, long LastStart)> AggregateRunsByExperiment(long from, long to, Analytics.RunScope scope);
     /// <summary>Distinct experiments and users of the active runs in scope that started in [from, to).</summary>
     (int Experiments, int Users) CountDistinct(long from, long to, Analytics.RunScope scope);
     /// <summary>Start time of the oldest active run in scope; null when there is none.</summary>

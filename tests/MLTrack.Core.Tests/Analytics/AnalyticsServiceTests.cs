@@ -115,6 +115,24 @@ public sealed class AnalyticsServiceTests : IDisposable
     }
 
     [Fact]
+    public void Per_experiment_aggregates_count_each_experiments_runs_users_and_newest_start()
+    {
+        var a = _f.Experiment("a");
+        var b = _f.Experiment("b");
+        _f.Run("2026-06-01T08:00:00Z", experimentId: a, user: "ada", hours: 2);
+        _f.Run("2026-06-02T08:00:00Z", Runs.RunStatus.FAILED, experimentId: a, user: "bob");
+        _f.Run("2026-06-02T09:00:00Z", experimentId: b, user: "bob");
+        _f.Run("2026-07-01T09:00:00Z", experimentId: b, user: "bob"); // outside the window
+
+        var rows = _f.Store.AggregateRunsByExperiment(Ms("2026-06-01T00:00:00Z"), Ms("2026-06-03T00:00:00Z"), RunScope.All)
+            .ToDictionary(x => x.ExperimentId);
+
+        Assert.Equal(new PeriodActivity(2, 1, 1, 3, 1, 2), rows[a].Activity);
+        Assert.Equal(Ms("2026-06-02T08:00:00Z"), rows[a].LastStart);
+        Assert.Equal(new PeriodActivity(1, 1, 0, 1, 1, 1), rows[b].Activity);
+    }
+
+    [Fact]
     public void Deleted_runs_are_not_counted()
     {
         _f.Run("2026-06-01T08:00:00Z");

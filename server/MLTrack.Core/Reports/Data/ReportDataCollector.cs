@@ -31,8 +31,6 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
     public const int TrendExperiments = 3;
     /// <summary>Failed runs read per failure spike (to name the experiments they belong to).</summary>
     public const int MaxSpikeRuns = 1_000;
-    /// <summary>With more experiments than this, per-experiment counts come from one scan of the window's runs.</summary>
-    private const int AggregatePerExperimentLimit = 50;
     private const int SearchPage = 50_000;
 
     private static readonly string[] LlmKeys = ["llm/prompt_tokens", "llm/completion_tokens", "llm/cost_usd"];
@@ -68,13 +66,13 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
         var window = ReportWindow.Resolve(request, now, () => store.FirstRunStart(scope));
 
         progress?.Report(new ReportProgress("Counting runs", 0.05));
-        var whole = new Period(window.From, window.To, "window");
-        var totals = window.IsEmpty ? PeriodActivity.None : store.AggregateRuns([whole], scope)[0];
-        var previous = window.IsEmpty ? PeriodActivity.None
-            : store.AggregateRuns([new Period(window.Previous.From, window.Previous.To, "previous")], scope)[0];
         var trendGranularity = TrendGranularity(window);
         var trendPeriods = Periods(window, trendGranularity);
         var trend = store.AggregateRuns(trendPeriods, scope);
+        // The trend periods cover the window exactly (Periods clips them), so the window's totals are their sums.
+        var totals = PeriodActivity.Total(trend, () => store.CountDistinct(window.From, window.To, scope));
+        var previous = window.IsEmpty ? PeriodActivity.None
+            : store.AggregateRuns([new Period(window.Previous.From, window.Previous.To, "previous")], scope)[0];
         var spikeGranularity = SpikeGranularity(window);
         var spikePeriods = spikeGranularity == trendGranularity ? trendPeriods : Periods(window, spikeGranularity);
         var spikes = spikeGranularity == trendGranularity ? trend : store.AggregateRuns(spikePeriods, scope);
@@ -146,7 +144,7 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
     /// <summary>A filter clause true when the run's latest value of <paramref name="key"/> is finite.</summary>
     private static string FiniteFilter(string key)
     {
-        var quoted = "metrics.`" + key.Replace("`", "``", StringComparison.Ordinal) + "`";
+        var quoted = MetricRef(key);
         return $"{quoted} > -1e308 and {quoted} < 1e308";
     }
 
@@ -160,14 +158,7 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
             var (experiment, activity, lastStart) = counted[i];
             if (i >= detailed)
             {
-                var last = lastStart ?? store.SearchRuns(new RunQuery
-                {
-                    ExperimentIds = [experiment.ExperimentId],
-                    Filter = WindowFilter(window),
-                    MaxResults = 1,
-                    IncludeDetails = false,
-                }).Runs.FirstOrDefault()?.StartTime ?? window.From;
-                result.Add(new ExperimentData(experiment, activity, last, false, null, null, [], false));
+                result.Add(new ExperimentData(experiment, activity, lastStart, false, null, null, [], false));
                 continue;
             }
             progress?.Report(new ReportProgress($"Reading experiments ({i + 1}/{detailed}): {experiment.Name}", 0.1 + 0.5 * i / Math.Max(1, detailed)));
@@ -176,38 +167,17 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
         return result;
     }
 
-    /// <summary>Experiments with runs in the window, most runs first (then name, id), with their counts.</summary>
-    private List<(Experiment Experiment, PeriodActivity Activity, long? LastStart)> CountByExperiment(ReportWindow window, Experiment? only)
+    /// <summary>Experiments with runs in the window, most runs first (then name, id), with their counts (one aggregate over the window).</summary>
+    private List<(Experiment Experiment, PeriodActivity Activity, long LastStart)> CountByExperiment(ReportWindow window, Experiment? only)
     {
-        var experiments = only is null ? store.ListExperiments(ViewType.All) : [only];
-        var whole = new Period(window.From, window.To, "window");
-        var list = new List<(Experiment, PeriodActivity, long?)>();
-        if (experiments.Count <= AggregatePerExperimentLimit)
-        {
-            foreach (var e in experiments)
-            {
-                var a = store.AggregateRuns([whole], new RunScope([e.ExperimentId]))[0];
-                if (a.Started > 0) list.Add((e, a, null));
-            }
-        }
-        else
-        {
-            // One pass over the window's runs (attributes only) instead of one aggregate per experiment.
-            var byId = experiments.ToDictionary(e => e.ExperimentId, StringComparer.Ordinal);
-            var acc = new Dictionary<string, Tally>(StringComparer.Ordinal);
-            foreach (var run in AllRuns(new RunQuery { Filter = WindowFilter(window), IncludeDetails = false }))
-            {
-                if (!acc.TryGetValue(run.ExperimentId, out var a)) acc[run.ExperimentId] = a = new Tally();
-                a.Add(run);
-            }
-            foreach (var (id, a) in acc)
-                if (byId.TryGetValue(id, out var e))
-                    list.Add((e, a.ToActivity(), a.Last));
-        }
-        return list
-            .OrderByDescending(x => x.Item2.Started)
-            .ThenBy(x => x.Item1.Name, StringComparer.Ordinal)
-            .ThenBy(x => x.Item1.ExperimentId, StringComparer.Ordinal)
+        var experiments = (only is null ? store.ListExperiments(ViewType.All) : [only]).ToDictionary(e => e.ExperimentId, StringComparer.Ordinal);
+        var scope = only is null ? RunScope.All : new RunScope([only.ExperimentId]);
+        return store.AggregateRunsByExperiment(window.From, window.To, scope)
+            .Where(x => experiments.ContainsKey(x.ExperimentId))
+            .Select(x => (Experiment: experiments[x.ExperimentId], x.Activity, x.LastStart))
+            .OrderByDescending(x => x.Activity.Started)
+            .ThenBy(x => x.Experiment.Name, StringComparer.Ordinal)
+            .ThenBy(x => x.Experiment.ExperimentId, StringComparer.Ordinal)
             .ToList();
     }
 
@@ -237,7 +207,7 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
                 {
                     ExperimentIds = [experiment.ExperimentId],
                     Filter = WindowFilter(window) + " and " + FiniteFilter(target.Key),
-                    OrderBy = [$"metrics.`{target.Key.Replace("`", "``", StringComparison.Ordinal)}` {(target.HigherIsBetter ? "DESC" : "ASC")}"],
+                    OrderBy = [$"{MetricRef(target.Key)} {(target.HigherIsBetter ? "DESC" : "ASC")}"],
                     MaxResults = 1,
                 }).Runs.FirstOrDefault();
             }
@@ -375,13 +345,12 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
         foreach (var d in store.ListDeployments().OrderBy(d => d.CreatedAt).ThenBy(d => d.DeploymentId, StringComparer.Ordinal))
         {
             // Live deployments serve until now (a window in the past is unaffected, so its report stays reproducible).
-            var end = d.IsLive ? Math.Max(nowMs, d.UpdatedAt) : d.UpdatedAt;
-            var overlap = Math.Min(end, window.To) - Math.Max(d.CreatedAt, window.From);
+            var (servedFrom, servedTo) = d.ServingInterval(nowMs);
+            var overlap = Math.Min(servedTo, window.To) - Math.Max(servedFrom, window.From);
             if (overlap <= 0) continue;
             if (only is not null && !RunIn(d.RunId, only.ExperimentId)) continue;
-            var cpu = d.Settings.Cpu ?? new Deploy.DeploymentConfig { AppName = "x" }.Cpu;
-            var gpus = GpuCount(d.Settings.Gpu);
-            list.Add(new DeploymentCost(d, overlap / 3_600_000.0, cpu, gpus, cpu * prices.CpuHourUsd + gpus * prices.GpuHourUsd));
+            list.Add(new DeploymentCost(d, overlap / 3_600_000.0, d.Settings.CpuCount, d.Settings.GpuCount,
+                d.Settings.HourlyCost(prices.CpuHourUsd, prices.GpuHourUsd)));
         }
         return list;
     }
@@ -398,15 +367,10 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
         }
     }
 
-    /// <summary>"A10G" is one GPU, "A100:4" four; none or blank is zero.</summary>
-    public static int GpuCount(string? gpu)
-    {
-        if (string.IsNullOrWhiteSpace(gpu)) return 0;
-        var colon = gpu.LastIndexOf(':');
-        return colon >= 0 && int.TryParse(gpu.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
-    }
+    private static string ExistsFilter(string key) => MetricRef(key) + " >= -1e308";
 
-    private static string ExistsFilter(string key) => "metrics.`" + key.Replace("`", "``", StringComparison.Ordinal) + "` >= -1e308";
+    /// <summary>A metric key as the filter and order-by languages name it: back-quoted, back quotes doubled.</summary>
+    private static string MetricRef(string key) => "metrics.`" + key.Replace("`", "``", StringComparison.Ordinal) + "`";
 
     private static int PeriodIndex(IReadOnlyList<Period> periods, long t)
     {
@@ -431,27 +395,5 @@ public sealed class ReportDataCollector(ITrackingStore store, TimeProvider? cloc
             foreach (var run in page.Runs) yield return run;
             token = page.NextPageToken;
         } while (token is not null);
-    }
-
-    /// <summary>Counts of one experiment's runs, as <see cref="ITrackingStore.AggregateRuns"/> would give them.</summary>
-    private sealed class Tally
-    {
-        private readonly HashSet<string> _users = new(StringComparer.Ordinal);
-        private int _started, _finished, _failed;
-        private long _ms;
-
-        public long Last { get; private set; } = long.MinValue;
-
-        public void Add(Run run)
-        {
-            _started++;
-            if (run.Status == RunStatus.FINISHED) _finished++;
-            if (run.Status is RunStatus.FAILED or RunStatus.CRASHED) _failed++;
-            if (run.EndTime is { } end && end >= run.StartTime) _ms += end - run.StartTime;
-            if (!string.IsNullOrEmpty(run.User)) _users.Add(run.User);
-            Last = Math.Max(Last, run.StartTime);
-        }
-
-        public PeriodActivity ToActivity() => new(_started, _finished, _failed, _ms / 3_600_000.0, 1, _users.Count);
     }
 }

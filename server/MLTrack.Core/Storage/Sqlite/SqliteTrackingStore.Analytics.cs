@@ -42,6 +42,29 @@ public sealed partial class SqliteTrackingStore
         });
     }
 
+    public IReadOnlyList<(string ExperimentId, PeriodActivity Activity, long LastStart)> AggregateRunsByExperiment(long from, long to, RunScope scope) =>
+        Read(c =>
+        {
+            var (where, args) = ScopeSql(scope, "r");
+            using var cmd = c.Command($"""
+                SELECT r.experiment_id, count(*),
+                       sum(r.status = 'FINISHED'),
+                       sum(r.status IN ('FAILED', 'CRASHED')),
+                       sum(CASE WHEN r.end_time >= r.start_time THEN r.end_time - r.start_time ELSE 0 END),
+                       count(DISTINCT r.user_id),
+                       max(r.start_time)
+                FROM runs r INDEXED BY runs_activity
+                WHERE r.start_time >= @from AND r.start_time < @to AND r.lifecycle_stage = 'active'{where}
+                GROUP BY r.experiment_id
+                """, null, [("@from", from), ("@to", to), .. args]);
+            var list = new List<(string, PeriodActivity, long)>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                list.Add((r.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                    new PeriodActivity(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt64(4) / 3_600_000.0, 1, r.GetInt32(5)), r.GetInt64(6)));
+            return (IReadOnlyList<(string, PeriodActivity, long)>)list;
+        });
+
     public IReadOnlyList<PeriodBest?> BestMetricPerPeriod(IReadOnlyList<Period> periods, RunScope scope, string key, bool higherIsBetter)
     {
         if (periods.Count == 0) return [];
