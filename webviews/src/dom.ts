@@ -128,3 +128,16 @@ export function message(text: string, kind: 'info' | 'error' | 'loading' = 'info
 export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `mt-status mt-status-${status.toLowerCase()}` }, status);
 }
+
+/** One CSV field (RFC 4180): quoted when it holds a quote, comma or line break; numbers with NaN/±Infinity spelled out;
+ *  null/undefined empty. Every CSV export (runs table, charts, analytics) writes its cells with this. */
+export function csvField(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  const s = typeof v === 'number' ? (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v)) : String(v);
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+/** The message of a failure (an RpcError, an Error or anything thrown), for "Could not …: <text>". */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

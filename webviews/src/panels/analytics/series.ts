@@ -1,7 +1,7 @@
 // What the analytics panel charts: the series of a time-series answer, grouped into charts, and the CSV of exactly
 // what is shown (the current buckets, the series not hidden). Pure, unit-tested in test/panels-analytics.test.ts.
 import type { TimeSeriesBucket } from '../../../../extension/src/protocol';
-import { num } from '../../dom';
+import { csvField, num } from '../../dom';
 
 export type SeriesId = 'runsStarted' | 'runsFinished' | 'runsFailed' | 'computeHours' | 'experiments' | 'users' | 'metricBest';
 
@@ -55,23 +55,11 @@ export function chartsFor(granularityLabel: string, metricKey: string | null, me
   return out;
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csvNumber(v: number | null): string {
-  if (v === null) return '';
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  return String(v);
-}
-
 /** CSV: header `period,start,end,<column per series>`; one row per bucket (label, start and end as UTC ISO 8601). */
 export function toCsv(buckets: readonly TimeSeriesBucket[], series: readonly SeriesDef[]): string {
-  const lines = [['period', 'start', 'end', ...series.map((s) => s.column)].map(csvCell).join(',')];
+  const lines = [['period', 'start', 'end', ...series.map((s) => s.column)].map(csvField).join(',')];
   for (const b of buckets) {
-    lines.push([csvCell(b.label), new Date(b.start).toISOString(), new Date(b.end).toISOString(), ...series.map((s) => csvNumber(s.value(b)))].join(','));
+    lines.push([b.label, new Date(b.start).toISOString(), new Date(b.end).toISOString(), ...series.map((s) => s.value(b))].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // Pure data logic of the metric charts (unit-tested): metrics/history results → plottable series, EMA smoothing,
 // percentile clipping, x-axis mapping, alignment of many runs for uPlot, CSV and SVG export.
 import type { JsonDouble, MetricHistoryManyResult, MetricHistoryResult } from '../../../../extension/src/protocol';
+import { csvField } from '../../dom';
 
 /** A plotted value: a finite number, or null for a gap (NaN, ±Infinity, or ≤ 0 on a log scale). */
 export type Y = number | null;
@@ -286,8 +287,6 @@ export function nearestIndex(x: readonly number[], v: number): number {
   return v - x[lo - 1]! <= x[lo]! - v ? lo - 1 : lo;
 }
 
-const csvNum = (v: Y | undefined): string => (v === null || v === undefined ? '' : String(v));
-const csvText = (s: string): string => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
 
 export interface CsvRun {
   runId: string;
@@ -304,9 +303,9 @@ export function toCsv(key: string, xLabel: string, runs: readonly CsvRun[], xMin
     const s = r.series;
     const [lo, hi] = indexRange(r.x, xMin, xMax);
     for (let i = lo; i < hi; i++) {
-      const cells = [csvText(r.runId), csvText(r.name), csvText(key), String(s.steps[i])];
+      const cells = [csvField(r.runId), csvField(r.name), csvField(key), String(s.steps[i])];
       if (xLabel !== 'step') cells.push(String(r.x[i]));
-      cells.push(csvNum(s.last[i]), csvNum(s.min[i]), csvNum(s.max[i]), String(s.counts[i]));
+      cells.push(csvField(s.last[i]), csvField(s.min[i]), csvField(s.max[i]), String(s.counts[i]));
       lines.push(cells.join(','));
     }
   }

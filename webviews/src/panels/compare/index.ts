@@ -9,7 +9,7 @@ import { inVsCode, onNotification, onReconnect, postCommand, rpc, RpcError } fro
 import { loadState, saveState } from '../../state';
 import { runColors } from '../../colors';
 import { openChart, openRun } from '../../nav';
-import { debounce, formatDuration, formatTime, formatValue, h, message, render, shortId, statusBadge } from '../../dom';
+import { debounce, errorText, formatDuration, formatTime, formatValue, h, message, render, shortId, statusBadge } from '../../dom';
 import { mountChartGrid } from '../charts/grid';
 import { codeRelation, compareMetrics, diffParams, diffStats, parseUnifiedDiff, sameParamValue, type DiffFile, type GitSide } from './diff';
 
@@ -28,7 +28,6 @@ const OPEN_FILE_LINES = 400;
 function isNotFound(e: unknown): boolean {
   return e instanceof RpcError && (e.code === ErrorCode.ResourceDoesNotExist || (e.data as any)?.errorCode === 'RESOURCE_DOES_NOT_EXIST');
 }
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function mount(root: HTMLElement, args: any): void {
   const requested: string[] = Array.isArray(args?.runIds) ? args.runIds.filter((x: unknown) => typeof x === 'string' && x) : [];
@@ -72,7 +71,7 @@ export function mount(root: HTMLElement, args: any): void {
         ),
       ),
     ).catch((e) => {
-      render(body, message(`Could not load the runs: ${errText(e)}`, 'error'));
+      render(body, message(`Could not load the runs: ${errorText(e)}`, 'error'));
       return null;
     });
     if (!results) return;
@@ -239,7 +238,7 @@ export function mount(root: HTMLElement, args: any): void {
           if (nextKeys.join('\n') !== chartKeys.join('\n')) grid.setKeys(nextKeys);
         }
       } catch (e) {
-        render(chartsEl, message(`Charts unavailable: ${errText(e)}`, 'error'));
+        render(chartsEl, message(`Charts unavailable: ${errorText(e)}`, 'error'));
       }
     }
     chartKeys = nextKeys;
@@ -354,7 +353,7 @@ export function mount(root: HTMLElement, args: any): void {
         if (d.truncated) parts.push(h('div', { class: 'mt-message cmp-code-truncated' }, 'The diff is long and was cut; open the runs in VS Code or use git for the rest.'));
         render(el, title, parts);
       },
-      (e) => render(el, title, message(`Could not compute the code difference: ${errText(e)}`, 'error')),
+      (e) => render(el, title, message(`Could not compute the code difference: ${errorText(e)}`, 'error')),
     );
     return el;
   }

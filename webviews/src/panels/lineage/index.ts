@@ -6,7 +6,7 @@ import type { LineageGraph, LineageNode, LineageParams } from '../../../../exten
 import { onNotification, onReconnect, rpc } from '../../transport';
 import { loadState, saveState, debouncedSaver } from '../../state';
 import { openLineage, openRun } from '../../nav';
-import { debounce, h, message, render, shortId, statusBadge } from '../../dom';
+import { debounce, errorText, h, message, render, shortId, statusBadge } from '../../dom';
 import { downstream, edgesWithin, fitView, pathBetween, zoomAt, type PathResult } from './graph';
 import { edgePath, layoutGraph, type Layout } from './layout';
 
@@ -31,7 +31,6 @@ function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, s
   for (const c of children) if (c !== null) el.append(c);
   return el;
 }
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function mount(root: HTMLElement, args: any): void {
   const start: { runId?: string; filePath?: string } = {};
@@ -163,7 +162,7 @@ export function mount(root: HTMLElement, args: any): void {
       if (refit || (firstTime && !st.view)) fit();
       else applyView();
     } catch (e) {
-      render(banner, h('div', { class: 'mt-message mt-error', role: 'alert' }, `Could not load the lineage: ${errText(e)}`));
+      render(banner, h('div', { class: 'mt-message mt-error', role: 'alert' }, `Could not load the lineage: ${errorText(e)}`));
     } finally {
       loading = false;
       refreshToolbar();

@@ -3,7 +3,7 @@
 // CSP allows no connections, so "Try it" posts `mltrack.deployTryIt` and the extension host sends the request to the
 // loopback /predict and posts back {type:'tryItResult', ok, status, body, ms}.
 import './openapi.css';
-import { h, message, render, shortId } from '../../dom';
+import { errorText, h, message, render, shortId } from '../../dom';
 import { postCommand, rpc } from '../../transport';
 import { baseUrlOf, curlCommand, operations, schemaRows, type Operation, type Schema, type Spec } from './logic';
 
@@ -48,7 +48,7 @@ export function mount(root: HTMLElement, args: OpenApiArgs): void {
     render(root, message('Loading the OpenAPI specification…', 'loading'));
     Promise.all([rpc('deployments/get', { deploymentId: id }), rpc('deployments/openapi', { deploymentId: id })]).then(
       ([d, o]) => mount(root, { deploymentId: id, name: d.name, target: d.target, endpointUrl: d.endpointUrl, canTry: false, spec: o.spec as Spec }),
-      (e) => render(root, message(`Could not load the OpenAPI specification: ${e instanceof Error ? e.message : String(e)}`, 'error')),
+      (e) => render(root, message(`Could not load the OpenAPI specification: ${errorText(e)}`, 'error')),
     );
     return;
   }

@@ -7,7 +7,7 @@ import './production.css';
 import { localTimeZone } from '../../range';
 import type uPlot from 'uplot';
 import type { ProductionDeployment, ProductionResult } from '../../../../extension/src/protocol';
-import { debounce, h, message, render, statusBadge } from '../../dom';
+import { debounce, errorText, h, message, render, statusBadge } from '../../dom';
 import { currentPreferences, onPreferences } from '../../preferences';
 import { debouncedSaver, loadState } from '../../state';
 import { onNotification, onReconnect, rpc } from '../../transport';
@@ -18,7 +18,6 @@ import {
 } from './logic';
 
 const REFRESH_MS = 5000;
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface PanelState {
   preset: ProductionPreset;
@@ -97,7 +96,7 @@ export function mount(root: HTMLElement, args: { deploymentId?: string }): void 
       render(status);
       draw(r);
     } catch (e) {
-      render(status, h('div', { class: 'mt-message mt-error', role: 'alert' }, `Could not load production analytics: ${errText(e)}`));
+      render(status, h('div', { class: 'mt-message mt-error', role: 'alert' }, `Could not load production analytics: ${errorText(e)}`));
       if (first) render(body);
     } finally {
       inFlight = false;

@@ -4,7 +4,7 @@
 // through 'mltrack.exportReport'; browser: a download) and delete. Args: {reportId?} selects and previews it.
 import './reports.css';
 import type { ExperimentInfo, RangePreset, ReportFormat, ReportInfo, ReportType } from '../../../../extension/src/protocol';
-import { download, h, message, render } from '../../dom';
+import { download, errorText, h, message, render } from '../../dom';
 import { currentPreferences, onPreferences } from '../../preferences';
 import { localTimeZone } from '../../range';
 import { debouncedSaver, loadState } from '../../state';
@@ -15,7 +15,6 @@ import {
 } from './logic';
 import { reportContent } from './preview';
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The command the extension handles with a save dialog and reports/export (args: [reportId, format]). */
 export const EXPORT_COMMAND = 'mltrack.exportReport';
@@ -159,7 +158,7 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
       if (st.selected && previewed !== st.selected) void loadPreview();
     } catch (e) {
       if (seq !== listSeq) return;
-      render(listStatus, message(`Could not load the reports: ${errText(e)}`, 'error'));
+      render(listStatus, message(`Could not load the reports: ${errorText(e)}`, 'error'));
     }
   }
 
@@ -268,7 +267,7 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
     } catch (e) {
       if (seq !== previewSeq) return;
       render(reportEl);
-      render(previewStatus, message(`Could not load the report: ${errText(e)}`, 'error'));
+      render(previewStatus, message(`Could not load the report: ${errorText(e)}`, 'error'));
     }
   }
 
@@ -276,7 +275,7 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
     if (postCommand(EXPORT_COMMAND, [info.reportId, format])) return;
     rpc('reports/content', { reportId: info.reportId, format }).then(
       (c) => download(exportFileName(info, format), c.content, MIME[format]),
-      (e) => render(previewStatus, message(`Could not export the report: ${errText(e)}`, 'error')),
+      (e) => render(previewStatus, message(`Could not export the report: ${errorText(e)}`, 'error')),
     );
   }
 
@@ -284,7 +283,7 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
     try {
       await rpc('reports/delete', { reportId: info.reportId });
     } catch (e) {
-      render(previewStatus, message(`Could not delete the report: ${errText(e)}`, 'error'));
+      render(previewStatus, message(`Could not delete the report: ${errorText(e)}`, 'error'));
       drawPreviewHead(info);
       return;
     }
@@ -328,7 +327,7 @@ export function mount(root: HTMLElement, args: { reportId?: string }): void {
       void loadPreview();
       void loadList();
     } catch (e) {
-      render(genError, h('div', { class: 'mt-error-box', role: 'alert' }, errText(e)));
+      render(genError, h('div', { class: 'mt-error-box', role: 'alert' }, errorText(e)));
     } finally {
       generating = false;
       genButton.disabled = false;

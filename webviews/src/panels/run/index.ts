@@ -7,7 +7,7 @@ import { inVsCode, onNotification, onReconnect, postCommand, rpc, RpcError } fro
 import { loadState, saveState } from '../../state';
 import { runColor } from '../../colors';
 import { openCompare, openLineage, openRun } from '../../nav';
-import { clear, debounce, formatDuration, formatTime, formatValue, h, message, render, shortId, statusBadge } from '../../dom';
+import { clear, debounce, errorText, formatDuration, formatTime, formatValue, h, message, render, shortId, statusBadge } from '../../dom';
 import { mountChartGrid } from '../charts/grid';
 import {
   artifactKind,
@@ -61,7 +61,6 @@ const JOIN_WINDOW_MS = 5000;
 function isNotFound(e: unknown): boolean {
   return e instanceof RpcError && (e.code === ErrorCode.ResourceDoesNotExist || (e.data as any)?.errorCode === 'RESOURCE_DOES_NOT_EXIST');
 }
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function mount(root: HTMLElement, args: any): void {
   let runId: string = typeof args?.runId === 'string' ? args.runId : '';
@@ -107,7 +106,7 @@ export function mount(root: HTMLElement, args: any): void {
     } catch (e) {
       if (isNotFound(e)) deleted = true;
       else {
-        render(banner, h('div', { class: 'mt-message mt-error rp-banner', role: 'alert' }, `Could not load the run: ${errText(e)}`));
+        render(banner, h('div', { class: 'mt-message mt-error rp-banner', role: 'alert' }, `Could not load the run: ${errorText(e)}`));
         return;
       }
     }
@@ -138,7 +137,7 @@ export function mount(root: HTMLElement, args: any): void {
         { class: 'mt-message mt-error rp-banner rp-deleted', role: 'alert' },
         'This run was deleted.',
         run && run.lifecycleStage === 'deleted'
-          ? h('button', { class: 'mt-secondary rp-restore', onclick: () => void rpc('runs/restore', { runId }).then(() => load(), (e) => alert(errText(e))) }, 'Restore')
+          ? h('button', { class: 'mt-secondary rp-restore', onclick: () => void rpc('runs/restore', { runId }).then(() => load(), (e) => alert(errorText(e))) }, 'Restore')
           : run
             ? ' What is shown below is what it held.'
             : null,
@@ -172,7 +171,7 @@ export function mount(root: HTMLElement, args: any): void {
         'Re-run',
       ),
       running && r.launchedHere
-        ? h('button', { class: 'mt-secondary rp-stop', onclick: () => void rpc('runs/stop', { runId: r.runId }).then(() => load(), (e) => alert(errText(e))) }, 'Stop')
+        ? h('button', { class: 'mt-secondary rp-stop', onclick: () => void rpc('runs/stop', { runId: r.runId }).then(() => load(), (e) => alert(errorText(e))) }, 'Stop')
         : null,
       h('button', { class: 'mt-secondary rp-compare', onclick: (e: Event) => void compareMenu(e.currentTarget as HTMLElement) }, 'Compare…'),
       h('button', { class: 'mt-secondary rp-lineage', onclick: () => openLineage({ runId: r.runId }) }, 'Lineage'),
@@ -194,7 +193,7 @@ export function mount(root: HTMLElement, args: any): void {
           drawHeader();
         },
         (e) => {
-          canDeploy = { runId: id, ok: false, reason: `Could not check the run for deployment: ${errText(e)}` };
+          canDeploy = { runId: id, ok: false, reason: `Could not check the run for deployment: ${errorText(e)}` };
           drawHeader();
         },
       );
@@ -372,7 +371,7 @@ export function mount(root: HTMLElement, args: any): void {
         tagError = '';
         return true;
       } catch (e) {
-        tagError = `Could not set the tag: ${errText(e)}`;
+        tagError = `Could not set the tag: ${errorText(e)}`;
         return false;
       }
     };
@@ -426,7 +425,7 @@ export function mount(root: HTMLElement, args: any): void {
                   }
                   tagError = '';
                 } catch (e) {
-                  tagError = `Could not delete the tag: ${errText(e)}`;
+                  tagError = `Could not delete the tag: ${errorText(e)}`;
                 }
                 drawOverview();
               },
@@ -517,7 +516,7 @@ export function mount(root: HTMLElement, args: any): void {
     try {
       grids.set(tab, { grid: mountChartGrid(el, { runIds: [run.runId], keys, scope: `run-${tab}` }), keys: keys.join('\n') });
     } catch (e) {
-      render(pane, message(`Charts unavailable: ${errText(e)}`, 'error'));
+      render(pane, message(`Charts unavailable: ${errorText(e)}`, 'error'));
     }
   }
 
@@ -623,7 +622,7 @@ export function mount(root: HTMLElement, args: any): void {
       if (isNotFound(e)) history = 'none';
       else {
         history = 'error';
-        historyError = errText(e);
+        historyError = errorText(e);
       }
       updateLogNote();
     }
@@ -644,7 +643,7 @@ export function mount(root: HTMLElement, args: any): void {
     } catch (e) {
       if (gen !== histGen) return;
       loadingEarlier = false;
-      historyError = errText(e);
+      historyError = errorText(e);
       updateLogNote();
     }
   }
@@ -916,7 +915,7 @@ export function mount(root: HTMLElement, args: any): void {
       }
       return show(c.truncated ? cutNote(c, `the first ${formatBytes(PREVIEW_BYTES)}`) : null, h('pre', { class: 'rp-preview-text' }, c.data));
     } catch (e) {
-      show(isNotFound(e) ? noPreview('its file is missing.') : h('div', { class: 'mt-error-box' }, `Could not read the artifact: ${errText(e)}`));
+      show(isNotFound(e) ? noPreview('its file is missing.') : h('div', { class: 'mt-error-box' }, `Could not read the artifact: ${errorText(e)}`));
       if (previewKey === key) previewKey = ''; // try again next time
     }
   }
@@ -968,7 +967,7 @@ export function mount(root: HTMLElement, args: any): void {
     try {
       others = (await rpc('runs/list', { experimentIds: [run.experimentId], maxResults: 21 })).runs.filter((x) => x.runId !== run!.runId).slice(0, 20);
     } catch (e) {
-      alert(`Could not list runs: ${errText(e)}`);
+      alert(`Could not list runs: ${errorText(e)}`);
       return;
     }
     const rect = anchor.getBoundingClientRect();

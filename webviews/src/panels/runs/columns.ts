@@ -1,6 +1,7 @@
 // The runs table's column model (pure logic, unit-tested): columns discovered from runs/list rows, the user's
 // layout (order, hidden, pinned, widths), sort keys for runs/list orderBy, cell values and grouping.
 import type { JsonDouble, RunRow } from '../../../../extension/src/protocol';
+import { csvField } from '../../dom';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'metricMin' | 'metricMax';
 
@@ -263,12 +264,6 @@ export function groupRows(rows: readonly RunRow[], by: GroupBy, collapsed: Reado
   return out;
 }
 
-/** One CSV field (RFC 4180). */
-export function csvField(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  const s = typeof v === 'number' ? (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v)) : String(v);
-  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-}
 
 /** The table as CSV: the given columns, a run_id column first. */
 export function rowsToCsv(rows: readonly RunRow[], cols: Column[], minMax?: MinMaxCache): string {

@@ -5,7 +5,7 @@ import type { SearchHit, SearchHitKind, SearchQueryResult } from '../../../../ex
 import { onReconnect, rpc } from '../../transport';
 import { loadState, saveState } from '../../state';
 import { openChart, openRun, openRuns } from '../../nav';
-import { debounce, formatTime, h, message, render } from '../../dom';
+import { debounce, errorText, formatTime, h, message, render } from '../../dom';
 import { countByKind, DATE_RANGES, filterHits, groupHits, highlight, hitTime, KIND_LABEL, KIND_ORDER, moveSelection, queryTerms, type DateRange } from './logic';
 
 interface SearchState {
@@ -15,7 +15,6 @@ interface SearchState {
 }
 
 const LIMIT = 200;
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function mount(root: HTMLElement, args: any): void {
   const initial = typeof args?.query === 'string' ? args.query : typeof args?.text === 'string' ? args.text : '';
@@ -68,7 +67,7 @@ export function mount(root: HTMLElement, args: any): void {
     } catch (e) {
       if (my !== seq) return;
       result = null;
-      render(list, message(`Search failed: ${errText(e)}`, 'error'));
+      render(list, message(`Search failed: ${errorText(e)}`, 'error'));
       status.textContent = '';
     }
   }
