@@ -1,11 +1,14 @@
 // Pure helpers of the report commands (reportCommands.ts): the choices of "Generate Report…", the file name an
 // export proposes, and reading the untrusted arguments a panel posts.
-import type { RangePreset, ReportFormat, ReportInfo, ReportType } from './protocol';
+import type { RangePreset, ReportFormat, ReportType } from './protocol';
+import { REPORT_TYPE_LABELS } from './reportRules';
+
+export { reportFileName } from './reportRules';
 
 export const REPORT_TYPES: ReadonlyArray<{ type: ReportType; label: string; detail: string }> = [
-  { type: 'executive', label: 'Executive summary', detail: 'Headline numbers, trends and the most notable insights' },
-  { type: 'technical', label: 'Technical report', detail: 'Experiments, best runs per metric, failures and durations' },
-  { type: 'cost', label: 'Cost analysis', detail: 'Compute hours and serving cost at the mltrack.cost.* prices' },
+  { type: 'executive', label: REPORT_TYPE_LABELS.executive, detail: 'Headline numbers, trends and the most notable insights' },
+  { type: 'technical', label: REPORT_TYPE_LABELS.technical, detail: 'Experiments, best runs per metric, failures and durations' },
+  { type: 'cost', label: REPORT_TYPE_LABELS.cost, detail: 'Compute hours and serving cost at the mltrack.cost.* prices' },
 ];
 
 /** The ranges "Generate Report…" offers (the panel offers custom ranges). */
@@ -36,26 +39,6 @@ export function reportIdOf(arg: unknown): string | undefined {
     return id || undefined;
   }
   return undefined;
-}
-
-/** "YYYY-MM-DD" of a time in a time zone (UTC when the zone is unknown to this runtime). */
-export function localDay(timeMs: number, timeZone: string): string {
-  const fmt = (tz: string) =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(timeMs));
-  try {
-    return fmt(timeZone);
-  } catch {
-    return fmt('UTC');
-  }
-}
-
-/**
- * The file name an export proposes: `<type>-<from>-<to>.<ext>`, days in the report's time zone. `to` is exclusive,
- * so the name shows the last day the report covers (a window ending at midnight names the day before).
- */
-export function reportFileName(info: Pick<ReportInfo, 'type' | 'from' | 'to' | 'timeZone'>, format: ReportFormat): string {
-  const last = Math.max(info.from, info.to - 1);
-  return `${info.type}-${localDay(info.from, info.timeZone)}-${localDay(last, info.timeZone)}.${format}`;
 }
 
 /** Save-dialog filters of an export format. */

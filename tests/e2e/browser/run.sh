@@ -26,7 +26,7 @@ if [[ "${E2E_SKIP_WEBVIEWS_BUILD:-}" != 1 ]]; then
   if [[ ! -f webviews/dist/main.js ]]; then
     stale="missing"
   else
-    newer=$(find webviews/src webviews/package.json webviews/package-lock.json webviews/build.mjs extension/src/protocol.ts extension/src/preferenceRules.ts \
+    newer=$(find webviews/src webviews/package.json webviews/package-lock.json webviews/build.mjs extension/src/protocol.ts extension/src/preferenceRules.ts extension/src/reportRules.ts \
       -type f -newer webviews/dist/main.js -print 2>/dev/null | head -1 || true)
     [[ -n "$newer" ]] && stale="older than $newer"
   fi

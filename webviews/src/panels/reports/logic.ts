@@ -1,34 +1,22 @@
 // Pure logic of the Reports panel (unit-tested in test/panels-reports.test.ts): card texts, the params of
 // reports/list and reports/generate from the date inputs (local days: ../../range.ts), export file names.
 import type { RangePreset, ReportGenerateParams, ReportInfo, ReportListParams, ReportType } from '../../../../extension/src/protocol';
+import { REPORT_TYPE_LABELS, reportFileName, zoneDay } from '../../../../extension/src/reportRules';
 import { dateInputToMs, dayEndMs, msToDateInput, msToDateTime, presetOptions } from '../../range';
 
 export const REPORT_TYPES: readonly ReportType[] = ['executive', 'technical', 'cost'];
 
-export const TYPE_LABELS: Readonly<Record<ReportType, string>> = {
-  executive: 'Executive summary',
-  technical: 'Technical report',
-  cost: 'Cost analysis',
-};
+export const TYPE_LABELS = REPORT_TYPE_LABELS;
 
 /** The ranges the Generate form offers ("custom" shows two date inputs). */
 export const GENERATE_PRESETS = presetOptions(['7d', '30d', '90d', 'ytd', 'all', 'custom'] as const);
 
 export const isReportType = (v: unknown): v is ReportType => typeof v === 'string' && (REPORT_TYPES as readonly string[]).includes(v);
 
-/** Epoch ms → "YYYY-MM-DD" in `timeZone` (IANA name; the browser's zone when absent or unknown). */
+/** Epoch ms → "YYYY-MM-DD" in `timeZone` (IANA name; UTC when unknown); the browser's zone when absent. */
 export function formatDate(ms: number, timeZone?: string | null): string {
   if (!Number.isFinite(ms)) return '';
-  if (timeZone) {
-    try {
-      const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
-      const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-      return `${get('year')}-${get('month')}-${get('day')}`;
-    } catch {
-      /* unknown zone: local dates */
-    }
-  }
-  return msToDateInput(ms);
+  return timeZone ? zoneDay(ms, timeZone) : msToDateInput(ms);
 }
 
 /**
@@ -137,11 +125,9 @@ export function generateParams(f: GenerateForm): { params: ReportGenerateParams 
   return { params };
 }
 
-/** The file name of an export: "<type>-<first day>-<last day>.<ext>". */
+/** The file name of an export (the extension proposes the same one): "<type>-<first day>-<last day>.<ext>". */
 export function exportFileName(info: Pick<ReportInfo, 'type' | 'from' | 'to' | 'timeZone'>, ext: 'html' | 'md'): string {
-  const from = formatDate(info.from, info.timeZone);
-  const to = formatDate(Math.max(info.from, info.to - 1), info.timeZone);
-  return `${info.type}-${from}-${to}.${ext}`;
+  return reportFileName(info, ext);
 }
 
 export const MIME: Readonly<Record<'html' | 'md', string>> = { html: 'text/html', md: 'text/markdown' };
