@@ -40,9 +40,8 @@ public sealed class AnalyticsService(ITrackingStore store, TimeProvider? clock =
             var from = PeriodCutter.LocalToUtc(PeriodCutter.Local(thisWeek, zone).AddDays(-7 * 52), zone);
             query = query with { From = from, To = now };
         }
-        var window = WindowResolver.Resolve(query with { Granularity = "day" }, _clock.GetUtcNow(), () => store.FirstRunStart(query.Scope));
-        if (window.Granularity != Granularity.Day)
-            window = window with { Granularity = Granularity.Day, Note = null, From = PeriodCutter.Floor(window.From, window.Zone, Granularity.Day) };
+        var window = WindowResolver.Resolve(query with { Granularity = "day" }, _clock.GetUtcNow(), () => store.FirstRunStart(query.Scope),
+            maxPeriods: int.MaxValue);
         var periods = PeriodCutter.Cut(window);
         var activity = store.AggregateRuns(periods, query.Scope);
         var days = new HeatmapDay[periods.Count];

@@ -17,7 +17,10 @@ public static class WindowResolver
     /// <param name="now">The current time (tests pass a fixed one).</param>
     /// <param name="firstRunStart">Start of the oldest run in scope, for "all" and an open-ended start; null when there is none.</param>
     /// <param name="defaultPreset">Preset used when the query names neither a preset nor bounds.</param>
-    public static AnalyticsWindow Resolve(AnalyticsQuery query, DateTimeOffset now, Func<long?> firstRunStart, string defaultPreset = "30d")
+    /// <param name="maxPeriods">Above this many periods a granularity that was asked for is coarsened (the heatmap, whose
+    /// cells are always days, lifts it).</param>
+    public static AnalyticsWindow Resolve(AnalyticsQuery query, DateTimeOffset now, Func<long?> firstRunStart, string defaultPreset = "30d",
+        int maxPeriods = MaxPeriods)
     {
         var zone = FindZone(query.TimeZone);
         var asked = ParseGranularity(query.Granularity);
@@ -33,12 +36,12 @@ public static class WindowResolver
         if (asked is { } g)
         {
             granularity = g;
-            while (granularity < Granularity.Month && PeriodCutter.Count(from, to, zone, granularity) > MaxPeriods) granularity++;
+            while (granularity < Granularity.Month && PeriodCutter.Count(from, to, zone, granularity) > maxPeriods) granularity++;
             if (granularity != g)
             {
                 var count = PeriodCutter.Cut(new AnalyticsWindow(from, to, zone, g, null)).Count;
                 note = $"{Name(g)} over {Span(from, to)} would be {count.ToString("N0", CultureInfo.InvariantCulture)} periods " +
-                       $"(at most {MaxPeriods.ToString("N0", CultureInfo.InvariantCulture)}): shown by {Noun(granularity)}.";
+                       $"(at most {maxPeriods.ToString("N0", CultureInfo.InvariantCulture)}): shown by {Noun(granularity)}.";
             }
         }
         else

@@ -71,6 +71,14 @@ public sealed class HeatmapTests : IDisposable
     }
 
     [Fact]
+    public void A_window_of_several_years_is_still_cut_into_days()
+    {
+        var map = Map("2020-01-01T00:00:00Z", "2026-01-01T00:00:00Z");
+        Assert.Equal(2192, map.Days.Count);
+        Assert.Equal("2025-12-31", map.Days[^1].Date);
+    }
+
+    [Fact]
     public void Without_a_range_the_last_52_weeks_and_this_week_are_shown()
     {
         var map = _service.Heatmap(new AnalyticsQuery { TimeZone = "UTC" });
