@@ -22,13 +22,8 @@ public static class WindowResolver
     public static AnalyticsWindow Resolve(AnalyticsQuery query, DateTimeOffset now, Func<long?> firstRunStart, string defaultPreset = "30d",
         int maxPeriods = MaxPeriods)
     {
-        var zone = FindZone(query.TimeZone);
         var asked = ParseGranularity(query.Granularity);
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var (from, to) = Bounds(query, nowMs, zone, firstRunStart, defaultPreset);
-        if (from > to)
-            throw new ArgumentException(
-                $"The range starts after it ends: from {Iso(from)} is later than to {Iso(to)}. Give a 'from' before 'to'.");
+        var (from, to, zone) = Bounds(query, now, firstRunStart, defaultPreset);
         if (from == to) return new AnalyticsWindow(from, to, zone, asked ?? Granularity.Day, null);
 
         string? note = null;
@@ -75,13 +70,28 @@ public static class WindowResolver
             : throw new ArgumentException($"Unknown granularity '{value}': use hour, day, week or month.");
     }
 
-    private static (long From, long To) Bounds(AnalyticsQuery q, long now, TimeZoneInfo zone, Func<long?> firstRunStart, string defaultPreset)
+    /// <summary>
+    /// The exact bounds a query names, before they are widened to whole periods (reports keep them so), and its zone:
+    /// explicit from/to (an open start is the oldest run's, an open end now), else the preset's. from after to is refused.
+    /// </summary>
+    public static (long From, long To, TimeZoneInfo Zone) Bounds(AnalyticsQuery query, DateTimeOffset now, Func<long?> firstRunStart, string defaultPreset)
+    {
+        var zone = FindZone(query.TimeZone);
+        var (from, to) = PresetOrExplicit(query, now.ToUnixTimeMilliseconds(), zone, firstRunStart, defaultPreset);
+        if (from > to)
+            throw new ArgumentException(
+                $"The range starts after it ends: from {Iso(from)} is later than to {Iso(to)}. Give a 'from' before 'to'.");
+        return (from, to, zone);
+    }
+
+    private static (long From, long To) PresetOrExplicit(AnalyticsQuery q, long now, TimeZoneInfo zone, Func<long?> firstRunStart, string defaultPreset)
     {
         if (q.From is not null || q.To is not null)
         {
             if (q.From is < 0 || q.To is < 0) throw new ArgumentException("'from' and 'to' are Unix times in milliseconds and cannot be negative.");
             var to = q.To ?? now;
-            var from = q.From ?? firstRunStart() ?? to;
+            // An open start is the oldest run's, but never after the given end (runs may all be newer: an empty window).
+            var from = q.From ?? Math.Min(firstRunStart() ?? to, to);
             return (from, to);
         }
         var preset = string.IsNullOrWhiteSpace(q.Preset) ? defaultPreset : q.Preset.Trim().ToLowerInvariant();

@@ -54,18 +54,20 @@ public sealed record ReportWindow(long From, long To, TimeZoneInfo Zone)
     public string FormatDateTime(long ms) => DateTime(PeriodCutter.Local(ms, Zone));
 
     /// <summary>
-    /// Explicit bounds are kept exactly (validated by <see cref="WindowResolver"/>: from after to is refused with the
-    /// reason); a preset becomes the analytics window of that preset, whole periods in the zone.
+    /// Explicit bounds are kept exactly (from after to is refused with the reason); a preset becomes the analytics
+    /// window of that preset, whole periods in the zone.
     /// </summary>
     /// <param name="firstRunStart">Start of the oldest run in scope, for "all" and an open start.</param>
     public static ReportWindow Resolve(ReportRequest request, DateTimeOffset now, Func<long?> firstRunStart)
     {
         var query = new AnalyticsQuery { Preset = request.Preset, From = request.From, To = request.To, TimeZone = request.TimeZone };
+        if (request.From is not null || request.To is not null)
+        {
+            var (from, to, zone) = WindowResolver.Bounds(query, now, firstRunStart, defaultPreset: "all");
+            return new ReportWindow(from, to, zone);
+        }
         var window = WindowResolver.Resolve(query, now, firstRunStart, defaultPreset: "all");
-        if (request.From is null && request.To is null) return new ReportWindow(window.From, window.To, window.Zone);
-        var to = request.To ?? now.ToUnixTimeMilliseconds();
-        var from = request.From ?? Math.Min(firstRunStart() ?? to, to);
-        return new ReportWindow(from, to, window.Zone);
+        return new ReportWindow(window.From, window.To, window.Zone);
     }
 
     private static string Date(DateTime local) => local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -73,6 +73,13 @@ public sealed class WindowResolverTests
     }
 
     [Fact]
+    public void An_end_before_the_first_run_with_no_start_is_an_empty_window_not_an_error()
+    {
+        var w = Resolve(new AnalyticsQuery { To = Ms("2026-01-01T00:00:00Z"), TimeZone = "UTC" }, firstRun: Ms("2026-05-01T00:00:00Z"));
+        Assert.True(w.IsEmpty);
+    }
+
+    [Fact]
     public void All_on_an_empty_store_is_an_empty_window() => Assert.True(Resolve(new AnalyticsQuery { Preset = "all" }).IsEmpty);
 
     [Theory]
