@@ -33,7 +33,7 @@ public sealed class ProductionAnalytics(ITrackingStore store, string deployments
     {
         var local = d.Target == "local";
         var requests = local
-            ? RequestRecord.ReadAll(Path.Combine(deploymentsRoot, d.DeploymentId, LocalDeployment.MetricsFileName))
+            ? RequestLog.For(Path.Combine(deploymentsRoot, d.DeploymentId, LocalDeployment.MetricsFileName)).Records()
             : [];
         var hourly = d.Settings.HourlyCost(cpuHourUsd, gpuHourUsd);
         var (servedFrom, servedTo) = d.ServingInterval(now);

@@ -196,7 +196,7 @@ public sealed class DeploymentService : IAsyncDisposable
         if (record is { Target: "local" })
         {
             var metrics = Path.Combine(WorkRoot, deploymentId, LocalDeployment.MetricsFileName);
-            return File.Exists(metrics) ? new RequestLog(metrics).Read() : DeploymentStats.Empty;
+            return File.Exists(metrics) ? RequestLog.For(metrics).Read() : DeploymentStats.Empty;
         }
         return null;
     }

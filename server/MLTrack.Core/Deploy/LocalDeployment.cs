@@ -17,7 +17,7 @@ public sealed class LocalDeployment(ModelInfo model, DeploymentConfig config, st
     private const string ListeningMarker = "MLTRACK_LISTENING ";
 
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private readonly RequestLog _requests = new(Path.Combine(workDirectory, MetricsFileName));
+    private readonly RequestLog _requests = RequestLog.For(Path.Combine(workDirectory, MetricsFileName));
     private Process? _process;
     private volatile bool _stopping;
 

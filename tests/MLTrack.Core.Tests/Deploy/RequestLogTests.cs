@@ -26,4 +26,24 @@ public sealed class RequestLogTests : IDisposable
         Assert.Equal(11, stats.Errors);
         Assert.Equal(100, stats.P99);
     }
+
+    [Fact]
+    public void Records_keep_each_requests_time_status_and_latency_in_order()
+    {
+        File.WriteAllText(_file, """{"ts": 5, "status": 200, "latency_ms": 1.5}""" + "\n" + """{"ts": 7, "status": 503, "latency_ms": 2}""" + "\n");
+        Assert.Equal([new RequestRecord(5, 200, 1.5), new RequestRecord(7, 503, 2)], new RequestLog(_file).Records());
+    }
+
+    [Fact]
+    public void A_log_that_was_recreated_shorter_is_read_again_from_the_start()
+    {
+        var log = new RequestLog(_file);
+        File.WriteAllText(_file, string.Concat(Enumerable.Repeat("""{"ts": 1, "status": 200, "latency_ms": 1}""" + "\n", 3)));
+        Assert.Equal(3, log.Read().Requests);
+        File.WriteAllText(_file, """{"ts": 9, "status": 500, "latency_ms": 4}""" + "\n");
+        Assert.Equal([new RequestRecord(9, 500, 4)], log.Records());
+    }
+
+    [Fact]
+    public void One_reader_is_shared_per_file() => Assert.Same(RequestLog.For(_file), RequestLog.For(Path.GetFullPath(_file)));
 }
