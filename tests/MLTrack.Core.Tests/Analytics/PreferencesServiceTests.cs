@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLTrack.Core.Preferences;
 
@@ -50,5 +51,25 @@ public sealed class PreferencesServiceTests : IDisposable
     {
         Service.Set(null, new JsonObject { ["runColors"] = new JsonArray("#ff0000", "rgb(0, 128, 0)", "steelblue") });
         Assert.Equal(["#ff0000", "rgb(0, 128, 0)", "steelblue"], Service.Get(null).RunColors);
+    }
+
+    [Fact]
+    public void The_defaults_are_the_vscode_settings_defaults()
+    {
+        // The browser UI (these defaults) and VS Code (package.json's) must start from the same choices.
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Deploy.TestPython.RepoRoot, "extension", "package.json")));
+        var settings = doc.RootElement.GetProperty("contributes").GetProperty("configuration").GetProperty("properties");
+        string Text(string name) => settings.GetProperty(name).GetProperty("default").GetString()!;
+        double Number(string name) => settings.GetProperty(name).GetProperty("default").GetDouble();
+        var d = UserPreferences.Defaults;
+        Assert.Equal(Text("mltrack.notifications"), d.Notifications);
+        Assert.Equal(Text("mltrack.chart.xAxis"), d.ChartXAxis);
+        Assert.Equal(Number("mltrack.chart.smoothing"), d.ChartSmoothing);
+        Assert.Equal(0, settings.GetProperty("mltrack.chart.runColors").GetProperty("default").GetArrayLength());
+        Assert.Empty(d.RunColors);
+        Assert.Equal(Text("mltrack.table.density"), d.TableDensity);
+        Assert.Equal(Text("mltrack.reports.defaultType"), d.ReportType);
+        Assert.Equal(Number("mltrack.cost.cpuHourUsd"), d.CpuHourUsd);
+        Assert.Equal(Number("mltrack.cost.gpuHourUsd"), d.GpuHourUsd);
     }
 }
