@@ -19,6 +19,7 @@ public static class StoreSession
         {
             var path = WorkspaceLocator.ResolveStorePath(parse.GetValue(GlobalOptions.Store), Environment.CurrentDirectory);
             using var store = SqliteTrackingStore.Open(path);
+            if (store.PermissionNote is { } note) output.Error.WriteLine(note);
             CrashRecovery.MarkCrashedRuns(store);
             return body(store);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MLTrack.Core.Storage;
 
 namespace MLTrack.Server.Http;
 
@@ -18,11 +19,12 @@ internal static class ServerInfoFile
 
     public static void Write(string mltrackDir, ServerInfo info)
     {
-        Directory.CreateDirectory(mltrackDir);
+        StorePermissions.CreateFolder(mltrackDir);
         var path = PathIn(mltrackDir);
         var temp = path + $".{Environment.ProcessId}.tmp";
         var record = new Record(info.Url.ToString().TrimEnd('/'), info.Pid, info.Store, info.Started.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        File.WriteAllText(temp, JsonSerializer.Serialize(record, Json));
+        using (var stream = new FileStream(temp, StorePermissions.NewFile()))
+            stream.Write(JsonSerializer.SerializeToUtf8Bytes(record, Json));
         File.Move(temp, path, overwrite: true);
     }
 

@@ -16,7 +16,7 @@ public static class TokenFile
     /// <summary>The token in <paramref name="mltrackDir"/>, created when missing or empty. Safe when several processes race to create it.</summary>
     public static string LoadOrCreate(string mltrackDir)
     {
-        Directory.CreateDirectory(mltrackDir);
+        MLTrack.Core.Storage.StorePermissions.CreateFolder(mltrackDir);
         var path = PathIn(mltrackDir);
         for (int attempt = 0; ; attempt++)
         {

@@ -66,6 +66,7 @@ public sealed class RpcSession : IAsyncDisposable
             if (_shutdown.Task.IsCompleted) throw new RpcException(RpcErrorCodes.InvalidState, "INVALID_STATE", "The backend is shutting down.");
 
             var store = SqliteTrackingStore.Open(storePath);
+            if (store.PermissionNote is { } note) _log.WriteLine(note);
             try
             {
                 var crashed = CrashRecovery.MarkCrashedRuns(store);

@@ -13,6 +13,9 @@ internal sealed class SqliteDatabase
 
     public string Path { get; }
 
+    /// <summary>Set when opening had to make an older, world-readable store owner-only: a note for the user.</summary>
+    public string? PermissionNote { get; private set; }
+
     /// <summary>How long a write waits for another process's write lock before failing with "locked".</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
 
@@ -35,13 +38,14 @@ internal sealed class SqliteDatabase
         var dir = System.IO.Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(dir);
+            StorePermissions.CreateFolder(dir);
+            StorePermissions.CreateFile(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new StoreException(StoreErrorCode.StoreUnavailable, $"Cannot create the store folder '{dir}': {e.Message}", e);
         }
-        var db = new SqliteDatabase(path, busyTimeout ?? DefaultBusyTimeout);
+        var db = new SqliteDatabase(path, busyTimeout ?? DefaultBusyTimeout) { PermissionNote = StorePermissions.Tighten(path) };
         db.Guard(() =>
         {
             using var c = db.Open();

@@ -20,6 +20,9 @@ public sealed partial class SqliteTrackingStore : ITrackingStore
     public string Location => _db.Path;
     public string ArtifactRoot { get; }
 
+    /// <summary>A note to show the user when opening made an older, world-readable store owner-only (else null).</summary>
+    public string? PermissionNote => _db.PermissionNote;
+
     private SqliteTrackingStore(SqliteDatabase db, string artifactRoot)
     {
         _db = db;
