@@ -2,14 +2,15 @@
 # Runs every test suite of the repository: .NET (xUnit), Python (client + zero-config capture), TypeScript (extension
 # unit tests) and the end-to-end suite in a real VS Code (code-server + Chromium). Each suite prints its own
 # "N passed, N failed" line; the last line sums them. Exits non-zero when any suite fails.
-# Usage: ./test.sh [dotnet|python|ts|browser|e2e]...   (default: all)
+# The fault suite (faults) kills servers and launchers mid-work and replays the bad-input corpus (tests/faults/corpus).
+# Usage: ./test.sh [dotnet|python|ts|browser|e2e|faults]...   (default: all)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p test-results
 suites=("$@")
-((${#suites[@]})) || suites=(dotnet python ts browser e2e)
+((${#suites[@]})) || suites=(dotnet python ts browser e2e faults)
 status=0 total_passed=0 total_failed=0
 
 # Adds a suite's last "N passed, N failed" line (from its log $1) to the totals.
@@ -61,6 +62,12 @@ run_browser() {
   tests/e2e/browser/run.sh
 }
 
+run_faults() {
+  echo "== Faults: kill -9 mid-work, symlinks and permissions, the bad-input corpus =="
+  ./mltrack --help >/dev/null || return 1   # builds out/mltrack when needed
+  /usr/bin/python3 tests/faults/run_faults.py
+}
+
 run_e2e() {
   echo "== VS Code end-to-end (code-server + Chromium) =="
   tests/e2e/vscode/run.sh
@@ -69,8 +76,8 @@ run_e2e() {
 for suite in "${suites[@]}"; do
   log="test-results/suite-$suite.log"
   case "$suite" in
-    dotnet|python|ts|browser|e2e) "run_$suite" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]} ;;
-    *) echo "unknown suite '$suite' (dotnet, python, ts, browser, e2e)"; exit 2 ;;
+    dotnet|python|ts|browser|e2e|faults) "run_$suite" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]} ;;
+    *) echo "unknown suite '$suite' (dotnet, python, ts, browser, e2e, faults)"; exit 2 ;;
   esac
   if [[ "$suite" == ts ]]; then
     # node's test runner prints "# pass N" / "# fail N"

@@ -22,7 +22,8 @@ class CountingResult(unittest.TextTestResult):
         self.passed += 1
 
 
-def main(argv):
+def main(argv, here=HERE, label="python"):
+    """Runs the test_*.py files of `here` (or the named ones); `label` prefixes the summary lines."""
     verbosity = 2 if "-v" in argv else 1
     names = [a for a in argv if not a.startswith("-")]
     loader = unittest.TestLoader()
@@ -30,11 +31,11 @@ def main(argv):
         suite = unittest.TestSuite()
         for n in names:
             if n.endswith(".py"):
-                suite.addTests(loader.discover(HERE, pattern=os.path.basename(n), top_level_dir=HERE))
+                suite.addTests(loader.discover(here, pattern=os.path.basename(n), top_level_dir=here))
             else:
                 suite.addTests(loader.loadTestsFromName(n))
     else:
-        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+        suite = loader.discover(here, pattern="test_*.py", top_level_dir=here)
     runner = unittest.TextTestRunner(verbosity=verbosity, resultclass=CountingResult, stream=sys.stdout)
     t0 = time.time()
     result = runner.run(suite)
@@ -44,11 +45,11 @@ def main(argv):
     if result.skipped and (os.environ.get("CI") or os.environ.get("MLTRACK_TESTS_NO_SKIPS") == "1"):
         failed += len(result.skipped)
     if result.skipped:
-        print(f"python: {len(result.skipped)} skipped:")
+        print(f"{label}: {len(result.skipped)} skipped:")
         for test, why in result.skipped:
             print(f"  {test.id()}: {why}")
-    print(f"python: took {time.time() - t0:.1f}s")
-    print(f"python: {result.passed} passed, {failed} failed")
+    print(f"{label}: took {time.time() - t0:.1f}s")
+    print(f"{label}: {result.passed} passed, {failed} failed")
     return 1 if failed or result.passed == 0 else 0
 
 
