@@ -60,6 +60,8 @@ public sealed class RpcNotifier : IAsyncDisposable
             if (!_announced.Add(runId) && kind == RunChangeKind.Created) kind = RunChangeKind.Status;
             if (_announced.Count > 100_000) _announced.Clear();
             if (!_changes.TryGetValue(runId, out var p)) _changes[runId] = p = new Pending { Kind = kind };
+            else if (kind is (RunChangeKind.Deleted or RunChangeKind.Restored) && p.Kind is (RunChangeKind.Deleted or RunChangeKind.Restored))
+                p.Kind = kind; // opposites: the later one is the run's state (a restore right after a delete must not read "deleted")
             else if (kind > p.Kind) p.Kind = kind;
             p.Status = status ?? p.Status;
             p.ExperimentId = experimentId ?? p.ExperimentId;
