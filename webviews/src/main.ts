@@ -1,5 +1,5 @@
 // Entry point of the one webview bundle. The host page (VS Code webview or `mltrack ui`) is:
-//   <body data-panel="runs|charts|…|analytics|activity|reports|production" data-args='<json>' [data-token data-rpc]>
+//   <body data-panel="runs|charts|…|analytics|activity|reports|production" data-args='<json>' [data-rpc]>
 //     <div id="app"></div> + main.css + main.js (nonce'd)
 // main reads the panel name and args and mounts that panel into #app.
 import { saveState } from './state';

@@ -1,6 +1,6 @@
 // Opening other panels. VS Code: ask the extension to run an allow-listed command
 //   {type:'command', command, args}. Browser: navigate to /ui/<panel>?args=<json> on the same origin
-//   (keeping the page's other query parameters, e.g. a token).
+//   (keeping the page's other query parameters; the session cookie, not the URL, signs the page in).
 import { postCommand } from './transport';
 
 export type PanelName =

@@ -1,6 +1,7 @@
 // The one way a panel talks to the backend: rpc(method, params), notifications, reconnects.
-// Inside VS Code: postMessage to the extension's webview bridge. In a browser (`mltrack ui`): HTTP POST to /rpc
-// with the bearer token, notifications over EventSource(<rpc>/events?token=...).
+// Inside VS Code: postMessage to the extension's webview bridge. In a browser (`mltrack ui`): HTTP POST to /rpc,
+// notifications over EventSource(<rpc>/events); both same-origin, authenticated by the session cookie the sign-in
+// link set (HttpOnly: the page itself never sees a credential, so it sends none).
 import type {
   Notifications,
   NotificationMethod,
@@ -111,18 +112,13 @@ function bodyData(name: string): string | undefined {
 export function rpcUrl(): string {
   return bodyData('rpc') ?? '/rpc';
 }
-export function token(): string | undefined {
-  return bodyData('token');
-}
 
 let source: EventSource | null = null;
 let everOpened = false;
 let lostSince = false;
 function ensureEventSource(): void {
   if (source || typeof EventSource === 'undefined') return;
-  const t = token();
-  const url = rpcUrl() + '/events' + (t ? `?token=${encodeURIComponent(t)}` : '');
-  const es = new EventSource(url);
+  const es = new EventSource(rpcUrl() + '/events');
   source = es;
   es.onopen = () => {
     if (everOpened && lostSince) dispatchReconnect();
@@ -149,11 +145,9 @@ function ensureEventSource(): void {
 
 async function httpRpc(method: string, params: unknown): Promise<any> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  const t = token();
-  if (t) headers['Authorization'] = `Bearer ${t}`;
   let res: Response;
   try {
-    res = await fetch(rpcUrl(), { method: 'POST', headers, body: JSON.stringify(params === undefined ? { method } : { method, params }) });
+    res = await fetch(rpcUrl(), { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(params === undefined ? { method } : { method, params }) });
   } catch (e) {
     throw new RpcError(-1, `backend unreachable: ${(e as Error).message ?? e}`);
   }

@@ -242,7 +242,6 @@ export class HostedPanel {
       base: w.asWebviewUri(vscode.Uri.joinPath(webviews, 'dist')).toString(),
       panel: this.kind,
       argsJson,
-      token: '',
       rpcUrl: '',
       title: this.panel.title,
       // the panels' first paint uses the current preferences; changes arrive as {type:'preferences'} messages

@@ -11,7 +11,7 @@ const stub = vscode as unknown as typeof import('./vscode');
 
 /** The shell's attributes as webviews/shell.html has them. */
 const SHELL = `<!DOCTYPE html><html><head><title>{{title}}</title></head>
-<body data-panel="{{panel}}" data-args="{{argsJson}}" data-token="{{token}}" data-rpc="{{rpcUrl}}" data-preferences="{{preferencesJson}}">
+<body data-panel="{{panel}}" data-args="{{argsJson}}" data-rpc="{{rpcUrl}}" data-preferences="{{preferencesJson}}">
 <div id="app"></div><script nonce="{{nonce}}" src="{{base}}/main.js"></script></body></html>`;
 
 export interface FakeBackend {

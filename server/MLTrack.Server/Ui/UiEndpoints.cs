@@ -13,26 +13,38 @@ using MLTrack.Server.Rpc;
 namespace MLTrack.Server.Ui;
 
 /// <summary>
-/// The browser UI on the tracking server, installed before its token guard (which would refuse the page and event
-/// URLs: they carry the token in the query string) and guarding these paths the same way itself:
+/// The browser UI on the tracking server, installed before its token guard (which knows only the bearer token) and
+/// guarding these paths itself. A browser never holds the store's token: it signs in with a one-time code
+/// (<see cref="UiSessions"/>) and then carries an HttpOnly, SameSite=Strict session cookie.
 /// <list type="bullet">
-/// <item><c>GET /ui/&lt;panel&gt;?args=&lt;json&gt;&amp;token=…</c>: the shell page (fresh nonce, CSP header); no or a wrong token → a 401 page.</item>
-/// <item><c>GET /ui/assets/&lt;file&gt;</c>: the built <c>webviews/dist</c> files (no data in them: no token needed).</item>
-/// <item><c>POST /rpc</c> <c>{"method","params"}</c> with <c>Authorization: Bearer</c> → <c>{"result"}</c> or <c>{"error":{code,message,data}}</c>.</item>
-/// <item><c>GET /rpc/events?token=…</c>: notifications as Server-Sent Events.</item>
+/// <item><c>GET /ui/&lt;panel&gt;?args=&lt;json&gt;&amp;code=…</c>: spends the code, sets the session cookie and answers 303 to the same URL without <c>code</c>; a spent, expired or unknown code → a 401 page.</item>
+/// <item><c>GET /ui/&lt;panel&gt;?args=&lt;json&gt;</c> with the session cookie (or <c>Authorization: Bearer</c>): the shell page (fresh nonce, CSP header, no token in it); else a 401 page.</item>
+/// <item><c>POST /ui/codes</c> with <c>Authorization: Bearer</c> → <c>{"code","url","expiresInSeconds"}</c>: a fresh sign-in code (test harnesses, anything that opens the UI).</item>
+/// <item><c>GET /ui/assets/&lt;file&gt;</c>: the built <c>webviews/dist</c> files (no data in them: no sign-in needed).</item>
+/// <item><c>POST /rpc</c> <c>{"method","params"}</c> with the cookie (and our Origin) or a bearer token → <c>{"result"}</c> or <c>{"error":{code,message,data}}</c>.</item>
+/// <item><c>GET /rpc/events</c> with the cookie or a bearer token: notifications as Server-Sent Events.</item>
 /// </list>
-/// Every path: a Host that is not loopback → 403; a cross-origin Origin / Sec-Fetch-Site → 403.
+/// Every path: a Host that is not loopback → 403; a cross-origin Origin / Sec-Fetch-Site → 403; a <c>token</c> in the
+/// query string → 401 (the token must not sit in URLs, histories or logs). Refusals under /ui are HTML pages for a
+/// browser (Accept: text/html) and MLflow-style JSON errors otherwise.
 /// </summary>
 public sealed class UiEndpoints
 {
     public const string UiPrefix = "/ui";
     public const string AssetsPrefix = "/ui/assets/";
+    public const string CodesPath = "/ui/codes";
     public const string RpcPath = "/rpc";
     public const string EventsPath = "/rpc/events";
+
+    /// <summary>The session cookie's name on a port (cookies are not kept apart by port: two UIs on one host must not share one).</summary>
+    public static string CookieName(int port) => $"mltrack_ui_{port}";
+
+    private const string SignInAgain = "Run `mltrack ui --open` again to open the UI (a program holding the store's token can mint a new link with POST /ui/codes).";
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     private readonly byte[] _token;
+    private readonly UiSessions _sessions;
     private readonly InProcessRpc _rpc;
     private readonly NotificationHub _hub;
     private readonly string _webviewsDir;
@@ -40,9 +52,10 @@ public sealed class UiEndpoints
     private readonly TextWriter _log;
     private CancellationToken _stopping;
 
-    public UiEndpoints(string token, InProcessRpc rpc, NotificationHub hub, string webviewsDirectory, TextWriter log)
+    public UiEndpoints(string token, UiSessions sessions, InProcessRpc rpc, NotificationHub hub, string webviewsDirectory, TextWriter log)
     {
         _token = Encoding.UTF8.GetBytes(token);
+        _sessions = sessions;
         _rpc = rpc;
         _hub = hub;
         _webviewsDir = Path.GetFullPath(webviewsDirectory);
@@ -80,7 +93,15 @@ public sealed class UiEndpoints
             await RefuseAsync(ctx, 403, "PERMISSION_DENIED", "Cross-origin requests are refused.", rpc);
             return;
         }
-        if (ui) await UiAsync(ctx);
+        if (ctx.Request.Query.ContainsKey("token"))
+        {
+            await RefuseAsync(ctx, 401, "UNAUTHENTICATED",
+                "The token is not accepted in the URL (it would stay in browser histories and process lists). " +
+                "Open the UI with `mltrack ui --open` (or the URL it prints); programs send 'Authorization: Bearer <token>'.", rpc);
+            return;
+        }
+        if (path.Equals(CodesPath, StringComparison.Ordinal)) await CodesAsync(ctx);
+        else if (ui) await UiAsync(ctx);
         else if (path.Equals(EventsPath, StringComparison.Ordinal)) await EventsAsync(ctx);
         else if (path.Equals(RpcPath, StringComparison.Ordinal)) await RpcAsync(ctx);
         else await RefuseAsync(ctx, 404, "ENDPOINT_NOT_FOUND", $"No endpoint {ctx.Request.Method} {path}.", rpc: true);
@@ -101,6 +122,14 @@ public sealed class UiEndpoints
             && string.Equals(o.Authority, ctx.Request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// A cookie rides along with any request the browser makes, so a cookie-authenticated write must also show that our
+    /// own page sent it: browsers send Origin on every fetch POST (checked equal to ours by <see cref="SameOrigin"/>)
+    /// and Sec-Fetch-Site on every request. A request with neither is no page of ours.
+    /// </summary>
+    private static bool FromOurPage(HttpContext ctx) =>
+        ctx.Request.Headers.Origin.ToString().Length > 0 || ctx.Request.Headers["Sec-Fetch-Site"].ToString() == "same-origin";
+
     private bool TokenMatches(string? candidate) =>
         candidate is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _token);
 
@@ -112,8 +141,71 @@ public sealed class UiEndpoints
         return value.Length > 7 && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && TokenMatches(value[7..].Trim());
     }
 
-    private bool QueryAuthorized(HttpContext ctx) =>
-        ctx.Request.Query.TryGetValue("token", out var t) && t.Count == 1 && TokenMatches(t[0]);
+    private bool SessionAuthorized(HttpContext ctx) =>
+        _sessions.IsSession(ctx.Request.Cookies[CookieName(ctx.Connection.LocalPort)]);
+
+    // ---- sign-in --------------------------------------------------------------------------------------------------
+
+    private async Task CodesAsync(HttpContext ctx)
+    {
+        if (!HttpMethods.IsPost(ctx.Request.Method))
+        {
+            ctx.Response.Headers.Allow = "POST";
+            await JsonErrorAsync(ctx, 405, "BAD_REQUEST", "Use POST /ui/codes with 'Authorization: Bearer <token>'.");
+            return;
+        }
+        if (!HeaderAuthorized(ctx))
+        {
+            await JsonErrorAsync(ctx, 401, "UNAUTHENTICATED",
+                "Missing or wrong bearer token: POST /ui/codes needs 'Authorization: Bearer <token>' with the token from .mltrack/token.");
+            return;
+        }
+        var code = _sessions.MintCode();
+        var url = $"{ctx.Request.Scheme}://{ctx.Request.Host}{UiPrefix}/runs?code={code}";
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.Headers.XContentTypeOptions = "nosniff";
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        await ctx.Response.WriteAsync(
+            JsonSerializer.Serialize(new { code, url, expiresInSeconds = (int)UiSessions.CodeLifetime.TotalSeconds }), ctx.RequestAborted);
+    }
+
+    /// <summary>
+    /// <c>?code=</c> on a page: spend it, set the session cookie, and send the browser to the same URL without the code
+    /// (303: the address bar and history keep no code). A spent code is no error for a browser already signed in (the
+    /// printed link clicked again after --open used it): it only goes to the page.
+    /// </summary>
+    private async Task SignInAsync(HttpContext ctx, string panel)
+    {
+        var codes = ctx.Request.Query["code"];
+        var outcome = _sessions.Redeem(codes.Count == 1 ? codes[0] : null, out var sessionId);
+        if (outcome == UiSessions.Redeemed.SignedIn)
+        {
+            ctx.Response.Cookies.Append(CookieName(ctx.Connection.LocalPort), sessionId, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Path = "/",
+                IsEssential = true,
+            });
+        }
+        else if (!SessionAuthorized(ctx) && !HeaderAuthorized(ctx))
+        {
+            var (title, why) = outcome switch
+            {
+                UiSessions.Redeemed.AlreadyUsed => ("Sign-in link already used", "This sign-in link was already used: each link opens the UI once."),
+                UiSessions.Redeemed.Expired => ("Sign-in link expired",
+                    $"This sign-in link has expired: links work for {(int)UiSessions.CodeLifetime.TotalMinutes} minutes."),
+                _ => ("Sign-in link not valid", "This sign-in link is not valid (it may come from a server that has stopped since)."),
+            };
+            await PageAsync(ctx, 401, "UNAUTHENTICATED", title, why + " " + SignInAgain);
+            return;
+        }
+        var rest = ctx.Request.Query.Where(q => q.Key != "code");
+        SecurityHeaders(ctx);
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.StatusCode = StatusCodes.Status303SeeOther;
+        ctx.Response.Headers.Location = $"{UiPrefix}/{panel}{QueryString.Create(rest)}";
+    }
 
     // ---- pages and assets -----------------------------------------------------------------------------------------
 
@@ -122,7 +214,7 @@ public sealed class UiEndpoints
         if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
         {
             ctx.Response.Headers.Allow = "GET, HEAD";
-            await PageAsync(ctx, 405, "Method not allowed", "Only GET is served under /ui.");
+            await PageAsync(ctx, 405, "BAD_REQUEST", "Method not allowed", "Only GET is served under /ui (and POST /ui/codes).");
             return;
         }
         var raw = ArtifactPaths.DecodedRawPath(ctx);
@@ -139,13 +231,18 @@ public sealed class UiEndpoints
         }
         if (rest.Contains('/') || !UiRpcMethods.Panels.Contains(rest))
         {
-            await PageAsync(ctx, 404, "No such panel", $"There is no panel '{rest}'. Panels: {string.Join(", ", UiRpcMethods.Panels)}.");
+            await PageAsync(ctx, 404, "ENDPOINT_NOT_FOUND", "No such panel", $"There is no panel '{rest}'. Panels: {string.Join(", ", UiRpcMethods.Panels)}.");
             return;
         }
-        if (!QueryAuthorized(ctx) && !HeaderAuthorized(ctx))
+        if (ctx.Request.Query.ContainsKey("code"))
         {
-            await PageAsync(ctx, 401, "Token required",
-                "This page needs the store's token: open the URL that `mltrack ui` printed (it ends in ?token=…), or run `mltrack ui --open`.");
+            await SignInAsync(ctx, rest);
+            return;
+        }
+        if (!SessionAuthorized(ctx) && !HeaderAuthorized(ctx))
+        {
+            await PageAsync(ctx, 401, "UNAUTHENTICATED", "Sign-in needed",
+                "This browser is not signed in to this MLTrack UI (or its session ended). " + SignInAgain);
             return;
         }
         var argsJson = "{}";
@@ -158,14 +255,14 @@ public sealed class UiEndpoints
             }
             catch (JsonException)
             {
-                await PageAsync(ctx, 400, "Bad args", "The args query parameter must be JSON, e.g. ?args={\"runId\":\"…\"}.");
+                await PageAsync(ctx, 400, "INVALID_PARAMETER_VALUE", "Bad args", "The args query parameter must be JSON, e.g. ?args={\"runId\":\"…\"}.");
                 return;
             }
         }
         var shellPath = Path.Combine(_webviewsDir, UiShell.FileName);
         if (!File.Exists(shellPath) || !File.Exists(Path.Combine(_distDir, "main.js")))
         {
-            await PageAsync(ctx, 503, "Panels not installed",
+            await PageAsync(ctx, 503, "TEMPORARILY_UNAVAILABLE", "Panels not installed",
                 $"The panels are not built or not installed beside mltrack ({shellPath}, {Path.Combine(_distDir, "main.js")}): build them with `cd webviews && npm ci && npm run build`, then rebuild mltrack (or pass --webviews DIR).");
             return;
         }
@@ -180,7 +277,6 @@ public sealed class UiEndpoints
             ["panel"] = rest,
             ["argsJson"] = argsJson,
             ["preferencesJson"] = "", // the browser asks preferences/get (per user, kept by the backend)
-            ["token"] = Encoding.UTF8.GetString(_token),
             ["rpcUrl"] = RpcPath,
             ["title"] = "MLTrack · " + rest,
         });
@@ -196,13 +292,13 @@ public sealed class UiEndpoints
         var segments = relative.Split('/');
         if (relative.Length == 0 || segments.Any(s => s is "" or "." or ".." || s.Contains('\\') || s.Contains(':') || s.Contains('\0')))
         {
-            await PageAsync(ctx, 400, "Bad path", "Asset paths must not contain '.', '..' or empty segments.");
+            await PageAsync(ctx, 400, "INVALID_PARAMETER_VALUE", "Bad path", "Asset paths must not contain '.', '..' or empty segments.");
             return;
         }
         var full = Path.GetFullPath(Path.Combine(_distDir, Path.Combine(segments)));
         if (!full.StartsWith(_distDir + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
         {
-            await PageAsync(ctx, 404, "Not found", $"No asset '{relative}'.");
+            await PageAsync(ctx, 404, "RESOURCE_DOES_NOT_EXIST", "Not found", $"No asset '{relative}'.");
             return;
         }
         if (!ContentTypes.TryGetContentType(full, out var type)) type = "application/octet-stream";
@@ -225,8 +321,15 @@ public sealed class UiEndpoints
         ctx.Response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
     }
 
-    private static async Task PageAsync(HttpContext ctx, int status, string title, string message)
+    /// <summary>A refusal under /ui: an HTML page for a browser, else MLflow's <c>{"error_code","message"}</c>.</summary>
+    private static async Task PageAsync(HttpContext ctx, int status, string errorCode, string title, string message)
     {
+        if (!ctx.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            SecurityHeaders(ctx);
+            await JsonErrorAsync(ctx, status, errorCode, message);
+            return;
+        }
         ctx.Response.StatusCode = status;
         SecurityHeaders(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = "default-src 'none'";
@@ -236,6 +339,15 @@ public sealed class UiEndpoints
         await ctx.Response.WriteAsync(
             $"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>MLTrack: {t}</title></head>\n<body><h1>{t}</h1><p>{System.Net.WebUtility.HtmlEncode(message)}</p></body></html>\n",
             ctx.RequestAborted);
+    }
+
+    private static Task JsonErrorAsync(HttpContext ctx, int status, string errorCode, string message)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.Headers.XContentTypeOptions = "nosniff";
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        return ctx.Response.WriteAsync(JsonSerializer.Serialize(new { error_code = errorCode, message }), ctx.RequestAborted);
     }
 
     // ---- /rpc -----------------------------------------------------------------------------------------------------
@@ -250,9 +362,18 @@ public sealed class UiEndpoints
         }
         if (!HeaderAuthorized(ctx))
         {
-            await RefuseAsync(ctx, 401, "UNAUTHENTICATED",
-                "Missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from .mltrack/token.", rpc: true);
-            return;
+            if (!SessionAuthorized(ctx))
+            {
+                await RefuseAsync(ctx, 401, "UNAUTHENTICATED",
+                    "Missing or wrong credentials: send 'Authorization: Bearer <token>' with the token from .mltrack/token (a browser signs in with `mltrack ui --open`).", rpc: true);
+                return;
+            }
+            if (!FromOurPage(ctx))
+            {
+                await RefuseAsync(ctx, 403, "PERMISSION_DENIED",
+                    "A signed-in browser's POST /rpc must come from the UI's own page (its Origin header); programs send 'Authorization: Bearer <token>'.", rpc: true);
+                return;
+            }
         }
         var contentType = ctx.Request.ContentType;
         if (contentType is not null && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -339,7 +460,7 @@ public sealed class UiEndpoints
 
     private static Task RefuseAsync(HttpContext ctx, int status, string errorCode, string message, bool rpc)
     {
-        if (!rpc) return PageAsync(ctx, status, status == 401 ? "Token required" : "Forbidden", message);
+        if (!rpc) return PageAsync(ctx, status, errorCode, status == 401 ? "Sign-in needed" : "Forbidden", message);
         var code = status == 401 ? -32001 : status == 403 ? -32003 : RpcErrorCodes.MethodNotFound;
         return RpcErrorAsync(ctx, status, code, message, errorCode);
     }
@@ -351,12 +472,13 @@ public sealed class UiEndpoints
         if (!HttpMethods.IsGet(ctx.Request.Method))
         {
             ctx.Response.Headers.Allow = "GET";
-            await RpcErrorAsync(ctx, 405, RpcErrorCodes.InvalidRequest, "Use GET /rpc/events?token=… (Server-Sent Events).", "INVALID_REQUEST");
+            await RpcErrorAsync(ctx, 405, RpcErrorCodes.InvalidRequest, "Use GET /rpc/events (Server-Sent Events).", "INVALID_REQUEST");
             return;
         }
-        if (!QueryAuthorized(ctx) && !HeaderAuthorized(ctx))
+        if (!SessionAuthorized(ctx) && !HeaderAuthorized(ctx))
         {
-            await RefuseAsync(ctx, 401, "UNAUTHENTICATED", "Missing or wrong token: GET /rpc/events?token=<token>.", rpc: true);
+            await RefuseAsync(ctx, 401, "UNAUTHENTICATED",
+                "Missing or wrong credentials: a browser signs in with `mltrack ui --open`; programs send 'Authorization: Bearer <token>'.", rpc: true);
             return;
         }
         var reader = _hub.Subscribe(out var subscription);

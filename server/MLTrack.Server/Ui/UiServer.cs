@@ -18,6 +18,9 @@ public sealed record UiServerOptions
 
     /// <summary>Where diagnostics go; default standard error.</summary>
     public TextWriter? Log { get; init; }
+
+    /// <summary>The clock of sign-in codes and sessions (tests move it); default the system clock.</summary>
+    public TimeProvider? Time { get; init; }
 }
 
 /// <summary>
@@ -31,11 +34,12 @@ public sealed class UiServer : IAsyncDisposable
     private readonly InProcessRpc _rpc;
     private int _disposed;
 
-    private UiServer(TrackingServer server, InProcessRpc rpc, NotificationHub hub, string webviewsDirectory)
+    private UiServer(TrackingServer server, InProcessRpc rpc, NotificationHub hub, UiSessions sessions, string webviewsDirectory)
     {
         _server = server;
         _rpc = rpc;
         Hub = hub;
+        Sessions = sessions;
         WebviewsDirectory = webviewsDirectory;
     }
 
@@ -48,11 +52,15 @@ public sealed class UiServer : IAsyncDisposable
 
     public NotificationHub Hub { get; }
 
+    /// <summary>The browser sign-in codes and sessions.</summary>
+    public UiSessions Sessions { get; }
+
     /// <summary>Completes when the HTTP server stops.</summary>
     public Task Stopped => _server.Stopped;
 
-    /// <summary>The page URL of <paramref name="panel"/> with the token, e.g. http://127.0.0.1:PORT/ui/runs?token=….</summary>
-    public Uri PanelUrl(string panel = "runs") => new(BaseAddress, $"ui/{panel}?token={Uri.EscapeDataString(Token)}");
+    /// <summary>A sign-in URL of <paramref name="panel"/> with a fresh one-time code, e.g. http://127.0.0.1:PORT/ui/runs?code=…
+    /// (never the token: this URL goes on a browser's command line).</summary>
+    public Uri SignInUrl(string panel = "runs") => new(BaseAddress, $"ui/{panel}?code={Sessions.MintCode()}");
 
     public static string DefaultWebviewsDirectory => Path.Combine(AppContext.BaseDirectory, "webviews");
 
@@ -67,7 +75,8 @@ public sealed class UiServer : IAsyncDisposable
         var rpcOptions = (options.Rpc ?? new RpcOptions()) is var o && o.Log is null ? o with { Log = log } : o;
         var rpc = InProcessRpc.Start(rpcOptions);
         rpc.Notification += hub.Publish;
-        var endpoints = new UiEndpoints(token, rpc, hub, webviews, log);
+        var sessions = new UiSessions(options.Time ?? TimeProvider.System);
+        var endpoints = new UiEndpoints(token, sessions, rpc, hub, webviews, log);
         TrackingServer? server = null;
         try
         {
@@ -83,7 +92,7 @@ public sealed class UiServer : IAsyncDisposable
             }, cancellationToken).ConfigureAwait(false);
             // The session finds the server above through server.json (or the other one): runs launched from a panel log to it.
             await rpc.InitializeAsync(storePath, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
-            return new UiServer(server, rpc, hub, webviews);
+            return new UiServer(server, rpc, hub, sessions, webviews);
         }
         catch
         {

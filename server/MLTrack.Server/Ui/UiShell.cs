@@ -6,7 +6,7 @@ namespace MLTrack.Server.Ui;
 
 /// <summary>
 /// Fills <c>webviews/shell.html</c> (the one page template the VS Code extension also uses): <c>{{cspSource}}</c>,
-/// <c>{{nonce}}</c>, <c>{{connectSrc}}</c>, <c>{{base}}</c>, <c>{{panel}}</c>, <c>{{argsJson}}</c>, <c>{{token}}</c>,
+/// <c>{{nonce}}</c>, <c>{{connectSrc}}</c>, <c>{{base}}</c>, <c>{{panel}}</c>, <c>{{argsJson}}</c>,
 /// <c>{{rpcUrl}}</c>, <c>{{title}}</c>; every value HTML-escaped.
 /// </summary>
 public static class UiShell

@@ -21,9 +21,13 @@ public sealed class CliHarness : IDisposable
     public SqliteTrackingStore OpenStore() => SqliteTrackingStore.Open(StorePath);
 
     /// <summary>The built mltrack executable (copied beside the tests by the project reference), started as a real process.</summary>
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with these environment variables set.</summary>
+    public Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mltrack.dll"));
         psi.ArgumentList.Add("--store");
         psi.ArgumentList.Add(StorePath);

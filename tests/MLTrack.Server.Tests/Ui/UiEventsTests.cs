@@ -10,9 +10,9 @@ public sealed class UiEventsTests(UiFixture ui) : IClassFixture<UiFixture>
     [Fact]
     public async Task A_launch_through_rpc_is_announced_as_runs_changed()
     {
-        using var client = ui.NewClient(null);
+        using var client = ui.NewClient(ui.Server.Token);
         client.Timeout = Timeout.InfiniteTimeSpan;
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"rpc/events?token={ui.Server.Token}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "rpc/events");
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType!.ToString());
@@ -42,9 +42,9 @@ public sealed class UiEventsTests(UiFixture ui) : IClassFixture<UiFixture>
     [Fact]
     public async Task A_change_made_through_the_rest_api_reaches_subscribers()
     {
-        using var client = ui.NewClient(null);
-        client.Timeout = Timeout.InfiniteTimeSpan;
-        using var response = await client.GetAsync($"rpc/events?token={ui.Server.Token}", HttpCompletionOption.ResponseHeadersRead);
+        using var client = await ui.SignedInBrowserAsync(); // its timeout ends with the headers (ResponseHeadersRead)
+        using var response = await client.GetAsync("rpc/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         await reader.ReadLineAsync();
         var (_, runId) = await ui.SeedRunAsync("sse-rest", "rest-run");
@@ -57,12 +57,13 @@ public sealed class UiEventsTests(UiFixture ui) : IClassFixture<UiFixture>
     }
 
     [Fact]
-    public async Task Events_need_the_token()
+    public async Task Events_need_a_session_cookie_or_the_bearer_token()
     {
         using var client = ui.NewClient(null);
         using var response = await client.GetAsync("rpc/events");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        using var wrong = await client.GetAsync("rpc/events?token=nope");
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        using var wrong = ui.NewClient("nope");
+        using var refused = await wrong.GetAsync("rpc/events");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 }

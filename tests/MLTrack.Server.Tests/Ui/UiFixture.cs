@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -23,6 +24,9 @@ public sealed class UiFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public StringWriter Log { get; } = new();
 
+    /// <summary>The sign-in clock: tests move it instead of sleeping.</summary>
+    public ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
     public const string MainJs = "console.log('panels');\n";
 
     public async Task InitializeAsync()
@@ -39,6 +43,7 @@ public sealed class UiFixture : IAsyncLifetime
         {
             WebviewsDirectory = Webviews,
             Log = TextWriter.Synchronized(Log),
+            Time = Clock,
             Rpc = new RpcOptions
             {
                 PollInterval = TimeSpan.FromMilliseconds(100),
@@ -66,6 +71,38 @@ public sealed class UiFixture : IAsyncLifetime
         var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>The origin a page of this server sends (http://127.0.0.1:PORT).</summary>
+    public string Origin => Server.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>A client that keeps cookies and does not follow redirects, as a browser tab that has not signed in yet.</summary>
+    public HttpClient NewBrowser(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
+        {
+            BaseAddress = Server.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    /// <summary>A browser signed in through a fresh one-time code (it holds the session cookie, never the token).</summary>
+    public async Task<HttpClient> SignedInBrowserAsync()
+    {
+        var browser = NewBrowser();
+        using var response = await browser.GetAsync($"ui/runs?code={Server.Sessions.MintCode()}");
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        return browser;
+    }
+
+    /// <summary>POST /rpc as our page sends it: JSON, with our Origin.</summary>
+    public async Task<(int Status, JsonNode Body)> PageRpcAsync(HttpClient browser, string method, object? @params = null, string? origin = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "rpc")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { method, @params }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", origin ?? Origin);
+        using var response = await browser.SendAsync(request);
+        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
     /// <summary>The repository root, from this source file's path (test output may live anywhere: --artifacts-path).</summary>

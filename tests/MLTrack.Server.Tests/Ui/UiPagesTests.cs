@@ -16,6 +16,12 @@ public sealed partial class UiPagesTests(UiFixture ui) : IClassFixture<UiFixture
         return (response, await response.Content.ReadAsStringAsync());
     }
 
+    private static async Task<(HttpResponseMessage Response, string Html)> PageAsync(HttpClient browser, string path)
+    {
+        var response = await browser.GetAsync(path);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("runs")]
     [InlineData("charts")]
@@ -25,8 +31,9 @@ public sealed partial class UiPagesTests(UiFixture ui) : IClassFixture<UiFixture
     [InlineData("search")]
     public async Task Each_panel_page_is_the_shell_with_a_fresh_nonce_and_csp(string panel)
     {
-        var (r1, html1) = await PageAsync($"ui/{panel}?token={ui.Server.Token}");
-        var (r2, html2) = await PageAsync($"ui/{panel}?token={ui.Server.Token}");
+        using var browser = await ui.SignedInBrowserAsync();
+        var (r1, html1) = await PageAsync(browser, $"ui/{panel}");
+        var (r2, html2) = await PageAsync(browser, $"ui/{panel}");
         Assert.Equal(HttpStatusCode.OK, r1.StatusCode);
         Assert.Equal("text/html", r1.Content.Headers.ContentType!.MediaType);
         var n1 = ScriptTag().Match(html1).Groups[1].Value;
@@ -42,7 +49,6 @@ public sealed partial class UiPagesTests(UiFixture ui) : IClassFixture<UiFixture
         Assert.Contains($"'nonce-{n1}'", html1); // the meta tag states the same policy
         Assert.Equal("nosniff", r1.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains($"data-panel=\"{panel}\"", html1);
-        Assert.Contains($"data-token=\"{ui.Server.Token}\"", html1);
         Assert.Contains("data-rpc=\"/rpc\"", html1);
         Assert.Contains("<div id=\"app\"></div>", html1);
         Assert.Contains("href=\"/ui/assets/main.css\"", html1);
@@ -55,34 +61,53 @@ public sealed partial class UiPagesTests(UiFixture ui) : IClassFixture<UiFixture
     public async Task Args_are_html_escaped_json()
     {
         var args = "{\"runId\":\"abc\",\"q\":\"<script>\\\"&'\"}";
-        var (r, html) = await PageAsync($"ui/run?token={ui.Server.Token}&args={Uri.EscapeDataString(args)}");
+        using var browser = await ui.SignedInBrowserAsync();
+        var (r, html) = await PageAsync(browser, $"ui/run?args={Uri.EscapeDataString(args)}");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Contains("data-args=\"{&quot;runId&quot;:&quot;abc&quot;,&quot;q&quot;:&quot;&lt;script&gt;\\&quot;&amp;&#39;&quot;}\"", html);
         Assert.DoesNotContain("<script>\\", html);
-        var (bad, _) = await PageAsync($"ui/run?token={ui.Server.Token}&args=%7Bnot-json");
+        var (bad, _) = await PageAsync(browser, "ui/run?args=%7Bnot-json");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
     [Fact]
-    public async Task Pages_need_the_token()
+    public async Task Pages_need_a_signed_in_browser_or_the_bearer_token()
     {
         var (r, html) = await PageAsync("ui/runs");
         Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
-        Assert.Contains("mltrack ui", html);
+        Assert.Contains("mltrack ui --open", html);
         Assert.DoesNotContain(ui.Server.Token, html);
-        (r, _) = await PageAsync("ui/runs?token=wrong");
-        Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
-        (r, _) = await PageAsync($"ui/nope?token={ui.Server.Token}");
-        Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        using var wrong = ui.NewClient("wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PageAsync(wrong, "ui/runs")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PageAsync(ui.Client, "ui/runs")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PageAsync(ui.Client, "ui/nope")).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_a_page_for_a_browser_and_json_for_a_program()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "ui/runs");
+        request.Headers.Add("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        using var anonymous = ui.NewClient(null);
+        using var page = await anonymous.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<h1>Sign-in needed</h1>", await page.Content.ReadAsStringAsync());
+
+        var (json, text) = await PageAsync("ui/runs");
+        Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
+        var error = System.Text.Json.JsonDocument.Parse(text).RootElement;
+        Assert.Equal("UNAUTHENTICATED", error.GetProperty("error_code").GetString());
+        Assert.Contains("mltrack ui --open", error.GetProperty("message").GetString());
     }
 
     [Fact]
     public async Task Ui_root_redirects_to_the_runs_page()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = ui.Server.BaseAddress };
-        using var r = await client.GetAsync($"ui?token={ui.Server.Token}");
+        using var r = await client.GetAsync("ui?args=%7B%7D");
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
-        Assert.Equal($"/ui/runs?token={ui.Server.Token}", r.Headers.Location!.ToString());
+        Assert.Equal("/ui/runs?args=%7B%7D", r.Headers.Location!.ToString());
     }
 
     [Fact]

@@ -69,7 +69,8 @@ function mltrackCommand() {
 
 /**
  * Starts `mltrack ui --store <dir>/mltrack.db --port 0 --webviews <repo>/webviews` and resolves when it printed its
- * URL: { baseUrl, token, url, storeDir, api, logFile, stop() }.
+ * sign-in URL: { baseUrl, token, url, storeDir, api, logFile, stop() }. `url` carries a one-time code (unused: pages
+ * sign in through POST /ui/codes, see signIn); `token` is read from the store's token file, as programs do.
  */
 async function startUi({ name = 'ui', storeDir } = {}) {
   hookExit();
@@ -88,7 +89,7 @@ async function startUi({ name = 'ui', storeDir } = {}) {
     const timer = setTimeout(() => reject(new Error(`mltrack ui printed no URL in 180 s (log: ${logFile})`)), 180000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/^(http:\/\/127\.0\.0\.1:\d+\/ui\/\S*token=\S+)$/m);
+      const m = out.match(/^(http:\/\/127\.0\.0\.1:\d+\/ui\/\S*[?&]code=\S+)$/m);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     child.on('exit', (code, signal) => {
@@ -96,9 +97,8 @@ async function startUi({ name = 'ui', storeDir } = {}) {
       reject(new Error(`mltrack ui exited (${signal || code}) before printing its URL: ${fs.readFileSync(logFile, 'utf8').slice(-1500)}`));
     });
   });
-  const u = new URL(url);
-  const token = u.searchParams.get('token');
-  const baseUrl = u.origin;
+  const baseUrl = new URL(url).origin;
+  const token = fs.readFileSync(path.join(storeDir, 'token'), 'utf8').trim();
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       killGroup(child, 'SIGTERM');
@@ -154,6 +154,10 @@ function makeApi(baseUrl, token) {
     try { body = JSON.parse(text); } catch { body = { raw: text }; }
     return { status: res.status, body };
   }
+  /** POST /ui/codes: a fresh one-time sign-in code → { code, url, expiresInSeconds }. */
+  async function mintCode() {
+    return request('POST', '/ui/codes', undefined);
+  }
   async function rpc(method, params) {
     const { status, body } = await rpcRaw(method, params);
     if (status !== 200 || !('result' in body)) {
@@ -167,7 +171,7 @@ function makeApi(baseUrl, token) {
 
   const M = '/api/2.0/mlflow';
   const api = {
-    baseUrl, token, post, get, rpc, rpcRaw,
+    baseUrl, token, post, get, rpc, rpcRaw, mintCode,
     async createExperiment(name, tags) {
       const r = await post(`${M}/experiments/create`, { name, ...(tags ? { tags: kv(tags) } : {}) });
       return r.experiment_id;
@@ -250,11 +254,26 @@ async function launchBrowser() {
 }
 
 /**
- * A fresh context and page for one spec: only ui.baseUrl's origin is reachable (everything else is aborted and
+ * Signs a browser context in as `mltrack ui --open` would, without a page load: mints a code (POST /ui/codes), spends
+ * it (GET …?code=, 303 + Set-Cookie) and gives the context that session cookie. Resolves the cookie's name.
+ */
+async function signIn(context, ui) {
+  const { url } = await ui.api.mintCode();
+  const res = await fetch(url, { redirect: 'manual' });
+  const setCookie = res.headers.get('set-cookie') || '';
+  const m = setCookie.match(/^([^=;\s]+)=([^;]*)/);
+  if (res.status !== 303 || !m) throw new Error(`sign-in with a fresh code → ${res.status} ${setCookie ? '(a cookie)' : '(no cookie)'}: ${(await res.text()).slice(0, 300)}`);
+  await context.addCookies([{ name: m[1], value: m[2], url: `${ui.baseUrl}/`, httpOnly: true, sameSite: 'Strict' }]);
+  return m[1];
+}
+
+/**
+ * A fresh context and page for one spec, signed in (signIn): only ui.baseUrl's origin is reachable (everything else is aborted and
  * pushed to foreignRequests), console errors and page errors are collected, and POST /rpc calls are observable.
  */
 async function newPage(browser, ui, { colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme, deviceScaleFactor: 1 });
+  await signIn(context, ui);
   const origin = new URL(ui.baseUrl).origin;
   const foreignRequests = [];
   await context.route('**/*', (route) => {
@@ -302,7 +321,7 @@ async function newPage(browser, ui, { colorScheme = 'light' } = {}) {
 
   async function openPanel(panel, args = {}, { wait = true, timeout = 20000 } = {}) {
     if (!PANELS.includes(panel)) throw new Error(`unknown panel "${panel}" (panels: ${PANELS.join(', ')})`);
-    const url = `${ui.baseUrl}/ui/${panel}?args=${encodeURIComponent(JSON.stringify(args || {}))}&token=${encodeURIComponent(ui.token)}`;
+    const url = `${ui.baseUrl}/ui/${panel}?args=${encodeURIComponent(JSON.stringify(args || {}))}`;
     const res = await page.goto(url, { waitUntil: 'domcontentloaded' });
     if (!res || res.status() !== 200) throw new Error(`GET /ui/${panel} → ${res ? res.status() : 'no response'}`);
     if (wait) {
@@ -327,5 +346,5 @@ async function newPage(browser, ui, { colorScheme = 'light' } = {}) {
 }
 
 module.exports = {
-  REPO, E2E_ROOT, RESULTS_DIR, PANELS, assert, log, sleep, localDayStart, localDate, localTimeZone, startUi, makeApi, launchBrowser, newPage, killAllSync,
+  REPO, E2E_ROOT, RESULTS_DIR, PANELS, assert, log, sleep, localDayStart, localDate, localTimeZone, startUi, makeApi, launchBrowser, newPage, signIn, killAllSync,
 };

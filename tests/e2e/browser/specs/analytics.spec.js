@@ -243,9 +243,10 @@ module.exports = [
         assert.deepEqual(swatches, { [ids.a1]: 'rgb(255, 0, 0)', [ids.b1]: 'rgb(0, 0, 255)' });
         await screenshot('preferences-charts-wall');
 
-        // A newly opened panel starts from the stored preferences (here: another page of the same browser UI).
+        // A newly opened panel starts from the stored preferences (here: another page of the same browser UI, signed
+        // in by the context's session cookie).
         const other = await context.newPage();
-        await other.goto(`${ui.baseUrl}/ui/charts?args=${encodeURIComponent(JSON.stringify({ runIds: [ids.b2] }))}&token=${ui.token}`);
+        await other.goto(`${ui.baseUrl}/ui/charts?args=${encodeURIComponent(JSON.stringify({ runIds: [ids.b2] }))}`);
         await other.waitForSelector('.mt-chart[data-key="loss"][data-drawn]');
         await other.waitForFunction(() => document.querySelector('.mt-x-axis').value === 'wall');
         await other.close();
