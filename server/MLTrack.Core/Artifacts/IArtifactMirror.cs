@@ -12,11 +12,18 @@ public interface IArtifactMirror
     /// <summary>False for <see cref="None"/>: callers skip mirroring entirely.</summary>
     bool IsEnabled { get; }
 
-    /// <summary>Uploads the local file of artifact <paramref name="relativePath"/> of run <paramref name="runId"/>, checking its sha256.</summary>
-    Task UploadAsync(string runId, string relativePath, string localFile, string sha256, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Uploads artifact <paramref name="relativePath"/> of run <paramref name="runId"/> from its <paramref name="folder"/>,
+    /// checking its sha256. The file is read through the folder: one reached through a symbolic link is refused
+    /// (<see cref="ArtifactPathException"/>) and nothing is uploaded.
+    /// </summary>
+    Task UploadAsync(string runId, string relativePath, ArtifactFolder folder, string sha256, CancellationToken cancellationToken = default);
 
-    /// <summary>Downloads the artifact into <paramref name="localFile"/>; false when the mirror does not hold it.</summary>
-    Task<bool> TryRestoreAsync(string runId, string relativePath, string localFile, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Downloads the artifact into its <paramref name="folder"/> (written as a new file, never through a symbolic link);
+    /// false when the mirror does not hold it.
+    /// </summary>
+    Task<bool> TryRestoreAsync(string runId, string relativePath, ArtifactFolder folder, CancellationToken cancellationToken = default);
 
     /// <summary>The mirror that does nothing.</summary>
     public static IArtifactMirror None { get; } = new NoArtifactMirror();
@@ -33,7 +40,7 @@ public interface IArtifactMirror
     private sealed class NoArtifactMirror : IArtifactMirror
     {
         public bool IsEnabled => false;
-        public Task UploadAsync(string runId, string relativePath, string localFile, string sha256, CancellationToken cancellationToken = default) => Task.CompletedTask;
-        public Task<bool> TryRestoreAsync(string runId, string relativePath, string localFile, CancellationToken cancellationToken = default) => Task.FromResult(false);
+        public Task UploadAsync(string runId, string relativePath, ArtifactFolder folder, string sha256, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task<bool> TryRestoreAsync(string runId, string relativePath, ArtifactFolder folder, CancellationToken cancellationToken = default) => Task.FromResult(false);
     }
 }

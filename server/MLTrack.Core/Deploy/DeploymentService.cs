@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Artifacts.S3;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
@@ -195,8 +196,8 @@ public sealed class DeploymentService : IAsyncDisposable
         var record = _store.FindDeployment(deploymentId);
         if (record is { Target: "local" })
         {
-            var metrics = Path.Combine(WorkRoot, deploymentId, LocalDeployment.MetricsFileName);
-            return File.Exists(metrics) ? RequestLog.For(metrics).Read() : DeploymentStats.Empty;
+            var work = WorkFolder(deploymentId);
+            return work.IsFile(LocalDeployment.MetricsFileName) ? RequestLog.For(work.Resolve(LocalDeployment.MetricsFileName)).Read() : DeploymentStats.Empty;
         }
         return null;
     }
@@ -217,9 +218,9 @@ public sealed class DeploymentService : IAsyncDisposable
     public async Task<JsonNode> GetOpenApiAsync(string deploymentId, CancellationToken cancel = default)
     {
         var record = Get(deploymentId);
-        var file = Path.Combine(WorkRoot, deploymentId, PredictorGenerator.OpenApiFileName);
+        var work = WorkFolder(deploymentId);
         JsonObject spec;
-        if (File.Exists(file)) spec = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(file, cancel).ConfigureAwait(false))!;
+        if (work.IsFile(PredictorGenerator.OpenApiFileName)) spec = (JsonObject)JsonNode.Parse(work.ReadAllText(PredictorGenerator.OpenApiFileName))!;
         else
         {
             var model = await new ModelInspector(_store, Python).InspectAsync(record.RunId, runPrediction: true, cancel).ConfigureAwait(false);
@@ -277,14 +278,16 @@ public sealed class DeploymentService : IAsyncDisposable
         _store.DeleteDeployment(deploymentId);
         try
         {
-            var dir = Path.Combine(WorkRoot, deploymentId);
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            WorkFolder(deploymentId).DeleteAll();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // the record is gone; a leftover folder is harmless
         }
     }
+
+    /// <summary>A deployment's work folder in <see cref="WorkRoot"/>, every file of which is reached without following a symbolic link.</summary>
+    private ArtifactFolder WorkFolder(string deploymentId) => new(WorkRoot, deploymentId, "the deployment's folder");
 
     /// <summary>Records left live by a process that is no longer running: STOPPED.</summary>
     private void MarkOrphansStopped()

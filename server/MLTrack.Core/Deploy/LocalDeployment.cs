@@ -39,7 +39,7 @@ public sealed class LocalDeployment(ModelInfo model, DeploymentConfig config, st
             Config.EnsureValid();
             SetStatus(DeploymentStatus.BUILDING, "Writing the predictor package to " + WorkDirectory);
             PredictorGenerator.Generate(Model, WorkDirectory, Config.Title, Config.Version);
-            File.WriteAllText(Path.Combine(WorkDirectory, ServerFileName), DeployTemplates.Render(DeployTemplates.Server,
+            PredictorGenerator.WorkFolder(WorkDirectory).WriteAllText(ServerFileName, DeployTemplates.Render(DeployTemplates.Server,
                 new Dictionary<string, string> { ["RUN_ID"] = PredictorGenerator.OneLine(Model.RunId) }));
 
             SetStatus(DeploymentStatus.DEPLOYING, "Starting the local server and loading the model");

@@ -20,9 +20,8 @@ public static partial class ModalAppGenerator
     public static string Generate(ModelInfo model, DeploymentConfig config, string directory)
     {
         PredictorGenerator.Generate(model, directory, config.Title, config.Version, copyModel: false);
-        var path = Path.Combine(directory, AppFileName);
-        File.WriteAllText(path, Render(model, config));
-        return path;
+        PredictorGenerator.WorkFolder(directory).WriteAllText(AppFileName, Render(model, config));
+        return Path.Combine(directory, AppFileName);
     }
 
     public static string Render(ModelInfo model, DeploymentConfig config)

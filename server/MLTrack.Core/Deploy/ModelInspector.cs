@@ -33,7 +33,16 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
 
         var (modelPath, isFolder) = LocateModel(run.Tags, artifacts, files)
             ?? throw new DeploymentException($"run {runId} has no model artifact (log one with mltrack.log_model(model, input_example=X))");
-        var localPath = files.GetLocalPath(modelPath);
+        string localPath;
+        try
+        {
+            localPath = files.Folder.Resolve(modelPath);
+            if (isFolder) files.Folder.Files(modelPath, refuseLinks: true); // the whole folder is copied and loaded
+        }
+        catch (ArtifactPathException e)
+        {
+            throw new DeploymentException($"run {runId}: the model artifact '{modelPath}' cannot be deployed: {e.Message}");
+        }
         if (isFolder ? !Directory.Exists(localPath) : !File.Exists(localPath))
             throw new DeploymentException($"run {runId}: the model artifact '{modelPath}' is recorded but its file is missing at {localPath}");
 
@@ -221,8 +230,7 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
     {
         try
         {
-            var local = files.GetLocalPath(path);
-            return File.Exists(local) ? JsonNode.Parse(File.ReadAllText(local)) : null;
+            return files.Folder.IsFile(path) ? JsonNode.Parse(files.Folder.ReadAllText(path)) : null;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or IOException)
         {

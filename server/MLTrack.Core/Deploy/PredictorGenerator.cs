@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MLTrack.Core.Artifacts;
 
 namespace MLTrack.Core.Deploy;
 
@@ -50,34 +51,34 @@ public static class PredictorGenerator
     /// <c>model/</c> when <paramref name="copyModel"/>.</summary>
     public static PredictorPackage Generate(ModelInfo model, string directory, string title, string version, string? serverUrl = null, bool copyModel = true)
     {
-        Directory.CreateDirectory(directory);
-        var predictor = Path.Combine(directory, PredictorFileName);
-        File.WriteAllText(predictor, RenderPredictor(model));
-        var openapi = Path.Combine(directory, OpenApiFileName);
-        File.WriteAllText(openapi, RenderOpenApi(model, title, version, serverUrl));
+        var folder = WorkFolder(directory);
+        folder.WriteAllText(PredictorFileName, RenderPredictor(model));
+        folder.WriteAllText(OpenApiFileName, RenderOpenApi(model, title, version, serverUrl));
         string? modelPath = null;
         if (copyModel)
         {
+            var target = ModelFolderName + "/" + model.ModelFileName;
+            if (Directory.Exists(model.LocalPath)) CopyDirectory(ArtifactFolder.At(model.LocalPath, "the model folder"), folder, target);
+            else folder.CopyIn(model.LocalPath, target);
             modelPath = Path.Combine(directory, ModelFolderName, model.ModelFileName);
-            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-            if (Directory.Exists(model.LocalPath)) CopyDirectory(model.LocalPath, modelPath);
-            else File.Copy(model.LocalPath, modelPath, overwrite: true);
         }
-        return new PredictorPackage(directory, predictor, openapi, modelPath);
+        return new PredictorPackage(directory, Path.Combine(directory, PredictorFileName), Path.Combine(directory, OpenApiFileName), modelPath);
     }
+
+    /// <summary>A deployment's work folder: what is written there never goes through a symbolic link.</summary>
+    internal static ArtifactFolder WorkFolder(string directory) => ArtifactFolder.At(directory, "the deployment's folder");
 
     /// <summary>Keeps a value that goes into a docstring or comment on one line, without closing the docstring.</summary>
     internal static string OneLine(string text) =>
         text.Replace("\\", "/").Replace("\"\"\"", "'''").Replace('\r', ' ').Replace('\n', ' ');
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies the regular files of a model folder (symbolic links are not followed) into <paramref name="target"/>.</summary>
+    private static void CopyDirectory(ArtifactFolder from, ArtifactFolder to, string target)
     {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        foreach (var file in from.Files(""))
         {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
+            using var source = from.OpenRead(file);
+            to.Write(target + "/" + file, source);
         }
     }
 }

@@ -62,7 +62,7 @@ public static class CrashRecovery
         try
         {
             var artifacts = new RunArtifacts(store, runId);
-            if (File.Exists(artifacts.GetLocalPath(RunLauncher.LogArtifactPath))) artifacts.Record(RunLauncher.LogArtifactPath);
+            if (artifacts.Folder.IsFile(RunLauncher.LogArtifactPath)) artifacts.Record(RunLauncher.LogArtifactPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or StoreException)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Storage;
 
 namespace MLTrack.Core.Reports;
@@ -31,13 +32,12 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
     {
         var report = new ReportGenerator(store, _clock).Generate(request, progress);
         var id = Guid.NewGuid().ToString("N");
-        var dir = Path.Combine(Root, id);
-        var partial = dir + ".partial";
-        Directory.CreateDirectory(Path.Combine(partial, ChartsFolder));
-        File.WriteAllText(Path.Combine(partial, MarkdownFile), report.Markdown, Utf8);
-        File.WriteAllText(Path.Combine(partial, HtmlFile), report.Html, Utf8);
-        foreach (var chart in report.Charts) File.WriteAllBytes(Path.Combine(partial, ChartsFolder, chart.Name + ".png"), chart.Png);
-        Directory.Move(partial, dir);
+        var partial = Files(id + ".partial");
+        partial.WriteAllText(MarkdownFile, report.Markdown);
+        partial.WriteAllText(HtmlFile, report.Html);
+        foreach (var chart in report.Charts) partial.WriteAllBytes(ChartsFolder + "/" + chart.Name + ".png", chart.Png);
+        var dir = Files(id);
+        Directory.Move(partial.FullPath, dir.FullPath);
         var record = new ReportRecord
         {
             ReportId = id,
@@ -88,10 +88,10 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
     /// </summary>
     public string Content(string reportId, ReportFormat format)
     {
-        var dir = Folder(Get(reportId));
+        var dir = Files(Get(reportId).ReportId);
         if (format == ReportFormat.Html) return ReadFile(dir, HtmlFile);
         return RewriteChartLinks(ReadFile(dir, MarkdownFile),
-            name => "data:image/png;base64," + Convert.ToBase64String(File.ReadAllBytes(ChartPath(dir, name))));
+            name => "data:image/png;base64," + Convert.ToBase64String(ReadChart(dir, name)));
     }
 
     /// <summary>
@@ -100,7 +100,7 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
     /// </summary>
     public IReadOnlyList<string> Export(string reportId, ReportFormat format, string path)
     {
-        var dir = Folder(Get(reportId));
+        var dir = Files(Get(reportId).ReportId);
         var target = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (format == ReportFormat.Html)
@@ -115,7 +115,7 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
         {
             Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, name + ".png");
-            File.Copy(ChartPath(dir, name), file, overwrite: true);
+            File.WriteAllBytes(file, ReadChart(dir, name));
             written.Add(file);
             return Uri.EscapeDataString(folderName) + "/" + name + ".png";
         });
@@ -127,7 +127,7 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
     public void Delete(string reportId)
     {
         if (!IsReportId(reportId) || !store.DeleteReport(reportId)) throw NotFound(reportId);
-        TryDelete(Path.Combine(Root, reportId));
+        TryDelete(Files(reportId));
     }
 
     /// <summary>The folder holding a report's files.</summary>
@@ -135,20 +135,20 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private static string ReadFile(string dir, string name)
-    {
-        var path = Path.Combine(dir, name);
-        return File.Exists(path)
-            ? File.ReadAllText(path, Utf8)
-            : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"The report's file {path} is missing; generate the report again.");
-    }
+    /// <summary>A report's folder in <see cref="Root"/>: its files are read and written without following symbolic links.</summary>
+    private ArtifactFolder Files(string folderName) => new(Root, folderName, "the report's folder");
 
-    private static string ChartPath(string dir, string name)
+    private static string ReadFile(ArtifactFolder dir, string name) =>
+        dir.IsFile(name)
+            ? dir.ReadAllText(name)
+            : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"The report's file '{name}' is missing (or not a regular file); generate the report again.");
+
+    private static byte[] ReadChart(ArtifactFolder dir, string name)
     {
-        var path = Path.Combine(dir, ChartsFolder, name + ".png");
-        return File.Exists(path)
-            ? path
-            : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"The report's chart {path} is missing; generate the report again.");
+        var path = ChartsFolder + "/" + name + ".png";
+        return dir.IsFile(path)
+            ? dir.ReadAllBytes(path)
+            : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"The report's chart '{path}' is missing (or not a regular file); generate the report again.");
     }
 
     /// <summary>
@@ -163,11 +163,11 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
     private static StoreException NotFound(string? reportId) =>
         new(StoreErrorCode.ResourceDoesNotExist, $"Report '{reportId}' not found.");
 
-    private static void TryDelete(string dir)
+    private static void TryDelete(ArtifactFolder dir)
     {
         try
         {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            dir.DeleteAll();
         }
         catch (IOException)
         {

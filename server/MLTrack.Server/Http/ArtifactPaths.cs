@@ -5,15 +5,12 @@ namespace MLTrack.Server.Http;
 
 /// <summary>
 /// Artifact paths from clients, checked before any file is touched: relative, '/'-separated, no '.' or '..' segments,
-/// no empty segments, no backslash, no NUL. Every resolved path is verified to stay inside the run's folder
-/// <c>&lt;store.ArtifactRoot&gt;/&lt;run_id&gt;/</c>.
+/// no empty segments, no backslash, no NUL. Files are then reached only through
+/// <see cref="MLTrack.Core.Artifacts.ArtifactFolder"/>, which keeps every path (and symbolic link) inside the run's folder.
 /// </summary>
 internal static class ArtifactPaths
 {
     public const string ProxyPrefix = "/api/2.0/mlflow-artifacts/artifacts";
-    /// <summary>Uploads in progress are written beside their target under this prefix and hidden from listings.</summary>
-    public const string UploadPrefix = ".mltrack-upload-";
-
     /// <summary>A relative artifact path ("" for the run's root); a single trailing '/' is allowed.</summary>
     public static string Relative(string? path, string field)
     {
@@ -46,19 +43,6 @@ internal static class ArtifactPaths
             throw ApiException.InvalidParameter(
                 $"Invalid artifact path '{path}': expected '<run_id>/artifacts/<path>' or '<experiment_id>/<run_id>/artifacts/<path>'.");
         return (segments[at], string.Join('/', segments.Skip(at + 2)));
-    }
-
-    /// <summary>The run's artifact folder.</summary>
-    public static string RunFolder(string artifactRoot, string runId) => Path.GetFullPath(Path.Combine(artifactRoot, runId));
-
-    /// <summary>The file system path of <paramref name="relative"/> inside the run folder; refuses anything that resolves outside it.</summary>
-    public static string Resolve(string runFolder, string relative)
-    {
-        var full = Path.GetFullPath(Path.Combine(runFolder, relative.Replace('/', Path.DirectorySeparatorChar)));
-        var root = runFolder.EndsWith(Path.DirectorySeparatorChar) ? runFolder : runFolder + Path.DirectorySeparatorChar;
-        if (full != runFolder && !full.StartsWith(root, StringComparison.Ordinal))
-            throw ApiException.InvalidParameter($"Invalid artifact path '{relative}': it resolves outside the run's artifact folder.");
-        return full;
     }
 
     /// <summary>

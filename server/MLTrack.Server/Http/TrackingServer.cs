@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
 
@@ -58,6 +59,7 @@ public sealed class TrackingServer : IAsyncDisposable
         if (options.MltrackDirectory is { } dir && FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
             throw new InvalidOperationException($"A tracking server for this store is already running at {running.Url} (pid {running.Pid}).");
         var token = options.Token ?? (options.MltrackDirectory is { } d ? TokenFile.LoadOrCreate(d) : TokenFile.NewToken());
+        RemoveAbandonedUploads(store, log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -117,6 +119,20 @@ public sealed class TrackingServer : IAsyncDisposable
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         await new Spool.SpoolReplayer(http, log).ReplayAsync(spoolDir, ct);
+    }
+
+    /// <summary>Temporary files of uploads cut off by a crash: never served or listed, but they hold disk space until removed.</summary>
+    private static void RemoveAbandonedUploads(ITrackingStore store, TextWriter log)
+    {
+        try
+        {
+            int removed = ArtifactFolder.RemoveAbandonedUploads(store.ArtifactRoot);
+            if (removed > 0) log.WriteLine($"mltrack server: removed {removed} temporary file(s) of uploads cut off earlier.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"warning: could not look for temporary files of cut-off uploads: {e.Message}");
+        }
     }
 
     public static ServerInfo? FindRunning(string mltrackDir)

@@ -58,9 +58,9 @@ public sealed class RunsRpc(RpcSession session) : IRunsRpc
             var slice = new RunArtifacts(store, runId).Read(CodeDiffArtifact, 0, maxChars);
             return (System.Text.Encoding.UTF8.GetString(slice.Data), slice.Truncated);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or ArtifactPathException)
         {
-            return (null, false);
+            return (null, false); // no diff to show; a symbolic link in its place is never followed
         }
     }
 

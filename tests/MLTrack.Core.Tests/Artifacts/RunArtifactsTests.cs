@@ -35,6 +35,54 @@ public sealed class RunArtifactsTests : IDisposable
     public void Paths_leaving_the_run_folder_are_refused(string path)
     {
         var artifacts = new RunArtifacts(_temp.Store, "r1");
-        Assert.Throws<ArgumentException>(() => artifacts.GetLocalPath(path));
+        Assert.Throws<ArtifactPathException>(() => artifacts.GetLocalPath(path));
+    }
+
+    private string Outside()
+    {
+        var outside = Path.Combine(_temp.Folder, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret");
+        return outside;
+    }
+
+    [Fact]
+    public void Recording_a_file_reached_through_a_link_is_refused_and_records_nothing()
+    {
+        var run = _temp.Store.CreateRun(new NewRun());
+        var artifacts = new RunArtifacts(_temp.Store, run.RunId);
+        Directory.CreateDirectory(artifacts.Folder.FullPath);
+        Directory.CreateSymbolicLink(Path.Combine(artifacts.Folder.FullPath, "link_out"), Outside());
+
+        var e = Assert.Throws<ArtifactPathException>(() => artifacts.Record("link_out/secret.txt"));
+
+        Assert.Contains("symbolic link", e.Message);
+        Assert.Empty(_temp.Store.ListArtifacts(run.RunId));
+    }
+
+    [Fact]
+    public void Reading_through_a_link_is_refused()
+    {
+        var run = _temp.Store.CreateRun(new NewRun());
+        var artifacts = new RunArtifacts(_temp.Store, run.RunId);
+        Directory.CreateDirectory(artifacts.Folder.FullPath);
+        File.CreateSymbolicLink(Path.Combine(artifacts.Folder.FullPath, "passwd"), "/etc/passwd");
+
+        Assert.Throws<ArtifactPathException>(() => artifacts.Read("passwd", 0, 1000));
+    }
+
+    [Fact]
+    public void Writing_text_through_a_link_is_refused_and_the_outside_file_keeps_its_content()
+    {
+        var run = _temp.Store.CreateRun(new NewRun());
+        var artifacts = new RunArtifacts(_temp.Store, run.RunId);
+        var outside = Outside();
+        Directory.CreateDirectory(artifacts.Folder.FullPath);
+        Directory.CreateSymbolicLink(Path.Combine(artifacts.Folder.FullPath, "link_out"), outside);
+
+        Assert.Throws<ArtifactPathException>(() => artifacts.WriteText("link_out/secret.txt", "overwritten"));
+
+        Assert.Equal("secret", File.ReadAllText(Path.Combine(outside, "secret.txt")));
+        Assert.Single(Directory.GetFiles(outside));
     }
 }

@@ -70,6 +70,44 @@ public sealed class S3ArtifactMirrorTests(S3rverFixture s3) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_reached_through_a_link_out_of_the_run_folder_is_never_uploaded()
+    {
+        using var mirror = await NewMirrorAsync("p");
+        var run = _temp.Store.CreateRun(new NewRun());
+        var artifacts = new RunArtifacts(_temp.Store, run.RunId, mirror);
+        var outside = Path.Combine(_temp.Folder, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret");
+        Directory.CreateDirectory(artifacts.Folder.FullPath);
+        Directory.CreateSymbolicLink(Path.Combine(artifacts.Folder.FullPath, "link_out"), outside);
+
+        Assert.Throws<ArtifactPathException>(() => artifacts.Record("link_out/secret.txt"));
+        await Assert.ThrowsAsync<ArtifactPathException>(() => mirror.UploadAsync(run.RunId, "link_out/secret.txt", artifacts.Folder, S3TestFiles.Sha256("secret"u8.ToArray())));
+
+        using var response = await s3.Http.GetAsync(s3.ObjectUrl(mirror.Storage.Bucket, $"p/{run.RunId}/link_out/secret.txt"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Restoring_an_artifact_whose_path_goes_through_a_link_writes_nothing_outside()
+    {
+        using var mirror = await NewMirrorAsync("p");
+        var run = _temp.Store.CreateRun(new NewRun());
+        var source = Path.Combine(_temp.Folder, "source.txt");
+        File.WriteAllText(source, "from s3");
+        await mirror.Storage.UploadFileAsync(source, S3ArtifactMirror.Key(run.RunId, "link_out/x.txt"));
+        var artifacts = new RunArtifacts(_temp.Store, run.RunId, mirror);
+        var outside = Path.Combine(_temp.Folder, "outside");
+        Directory.CreateDirectory(outside);
+        Directory.CreateDirectory(artifacts.Folder.FullPath);
+        Directory.CreateSymbolicLink(Path.Combine(artifacts.Folder.FullPath, "link_out"), outside);
+
+        Assert.Throws<ArtifactPathException>(() => artifacts.Read("link_out/x.txt", 0, 100));
+
+        Assert.Empty(Directory.GetFileSystemEntries(outside));
+    }
+
+    [Fact]
     public void An_s3_uri_gives_an_S3_mirror_and_anything_else_none()
     {
         Assert.False(IArtifactMirror.FromUri(null).IsEnabled);

@@ -94,6 +94,32 @@ public sealed class RpcArtifactAndCodeDiffTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reading_through_a_symbolic_link_out_of_the_run_folder_is_invalid_params()
+    {
+        var id = RunWithArtifact("a.txt", "x"u8.ToArray());
+        Directory.CreateSymbolicLink(Path.Combine(new RunArtifacts(_h.Store, id).Folder.FullPath, "link_out"), "/etc");
+
+        var (code, _, message) = await _h.ErrorOf(RpcMethods.ArtifactsRead, new { runId = id, path = "link_out/passwd" });
+
+        Assert.Equal(RpcErrorCodes.InvalidParams, code);
+        Assert.Contains("'link_out/passwd' leaves the run's artifact folder through a symbolic link", message);
+    }
+
+    [Fact]
+    public async Task A_code_diff_artifact_replaced_by_a_link_shows_no_uncommitted_changes_rather_than_the_linked_file()
+    {
+        var a = RunWithArtifact("code.diff", "+uncommitted in A\n"u8.ToArray());
+        var b = _h.Store.CreateRun(new NewRun()).RunId;
+        var diff = Path.Combine(new RunArtifacts(_h.Store, a).Folder.FullPath, "code.diff");
+        File.Delete(diff);
+        File.CreateSymbolicLink(diff, "/etc/passwd");
+
+        var d = await _h.Call<CodeDiffResult>(RpcMethods.RunsCodeDiff, new { runA = a, runB = b });
+
+        Assert.Null(d.UncommittedA);
+    }
+
+    [Fact]
     public async Task Code_diff_without_git_data_says_why()
     {
         var a = _h.Store.CreateRun(new NewRun()).RunId;

@@ -229,14 +229,22 @@ public sealed class S3ModelStorage : IDisposable
     /// </summary>
     /// <exception cref="FileNotFoundException">The local file does not exist.</exception>
     /// <exception cref="ModelStorageException">The upload failed; a multipart upload is aborted.</exception>
-    public async Task<StoredModelObject> UploadFileAsync(string localPath, string key, CancellationToken cancellationToken = default)
+    public Task<StoredModelObject> UploadFileAsync(string localPath, string key, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(localPath)) throw new FileNotFoundException($"Model file '{localPath}' does not exist.", localPath);
+        return UploadFromAsync(() => OpenRead(localPath), key, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="UploadFileAsync"/> of the file <paramref name="open"/> opens (once to hash it, again to send it), for
+    /// callers that must control how it is opened (an artifact folder refuses symbolic links on every open).
+    /// </summary>
+    public async Task<StoredModelObject> UploadFromAsync(Func<FileStream> open, string key, CancellationToken cancellationToken = default)
     {
         var objectKey = ObjectKey(key);
-        if (!File.Exists(localPath)) throw new FileNotFoundException($"Model file '{localPath}' does not exist.", localPath);
-
         string sha256;
         long size;
-        await using (var hashing = OpenRead(localPath))
+        await using (var hashing = open())
         {
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken));
             size = hashing.Length;
@@ -244,18 +252,18 @@ public sealed class S3ModelStorage : IDisposable
 
         var operation = size > _options.MultipartThreshold ? "MultipartUpload" : "PutObject";
         var versionId = await Call(operation, objectKey, () => size > _options.MultipartThreshold
-            ? UploadInPartsAsync(localPath, objectKey, size, sha256, cancellationToken)
-            : PutSingleAsync(localPath, objectKey, sha256, cancellationToken), cancellationToken);
+            ? UploadInPartsAsync(open, objectKey, size, sha256, cancellationToken)
+            : PutSingleAsync(open, objectKey, sha256, cancellationToken), cancellationToken);
         return new StoredModelObject(key, versionId, size, sha256);
     }
 
-    private async Task<string?> PutSingleAsync(string localPath, string objectKey, string sha256, CancellationToken ct)
+    private async Task<string?> PutSingleAsync(Func<FileStream> open, string objectKey, string sha256, CancellationToken ct)
     {
         var request = new PutObjectRequest
         {
             BucketName = Bucket,
             Key = objectKey,
-            InputStream = OpenRead(localPath),
+            InputStream = open(),
             AutoCloseStream = true,
             ContentType = "application/octet-stream",
             UseChunkEncoding = false,
@@ -265,7 +273,7 @@ public sealed class S3ModelStorage : IDisposable
         return response.VersionId;
     }
 
-    private async Task<string?> UploadInPartsAsync(string localPath, string objectKey, long size, string sha256, CancellationToken ct)
+    private async Task<string?> UploadInPartsAsync(Func<FileStream> open, string objectKey, long size, string sha256, CancellationToken ct)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = Bucket, Key = objectKey, ContentType = "application/octet-stream" };
         initiate.Metadata.Add(Sha256MetadataName, sha256);
@@ -281,7 +289,7 @@ public sealed class S3ModelStorage : IDisposable
             Exception? stopped = null;
             try
             {
-                await using var file = OpenRead(localPath);
+                await using var file = open();
                 for (int i = 0; i < partCount; i++)
                 {
                     await slots.WaitAsync(failed.Token);
