@@ -1,3 +1,4 @@
+using MLTrack.Core.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace MLTrack.Core.Artifacts;
@@ -206,14 +207,11 @@ public sealed class ArtifactFolder
         if (Directory.Exists(target))
             throw new ArtifactPathException($"Path '{relative}' is a folder in {Description}; a file cannot replace it.", relative);
         var temp = Path.Combine(folder, TempPrefix + Guid.NewGuid().ToString("N"));
-        var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None, // an exclusive lock on Unix too: RemoveAbandonedTemps skips a file a live writer holds
-            BufferSize = 1 << 16,
-            Options = FileOptions.Asynchronous,
-        });
+        // FileShare.None is an exclusive lock on Unix too: RemoveAbandonedTemps skips a file a live writer holds.
+        var options = StorePermissions.NewFile(FileMode.CreateNew, FileShare.None);
+        options.BufferSize = 1 << 16;
+        options.Options = FileOptions.Asynchronous;
+        var stream = new FileStream(temp, options);
         try
         {
             RequireInside(stream.SafeFileHandle, relative);
@@ -339,12 +337,12 @@ public sealed class ArtifactFolder
     {
         var segments = Segments(relative, allowEmpty: false);
         var current = FullPath;
-        Directory.CreateDirectory(current);
+        StorePermissions.CreateFolder(current);
         if (IsLink(current)) throw ThroughLink(relative, current, null);
         for (int i = 0; i < segments.Length - 1; i++)
         {
             current = Path.Combine(current, segments[i]);
-            if (!IsLink(current)) Directory.CreateDirectory(current);
+            if (!IsLink(current)) StorePermissions.CreateFolder(current);
             if (IsLink(current)) throw ThroughLink(relative, current, string.Join('/', segments.Take(i + 1)));
         }
         return current;

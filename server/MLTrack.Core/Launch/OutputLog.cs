@@ -14,7 +14,9 @@ internal sealed class OutputLog : IDisposable
 
     public OutputLog(string path)
     {
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        var options = MLTrack.Core.Storage.StorePermissions.NewFile(FileMode.Create, FileShare.ReadWrite | FileShare.Delete);
+        options.BufferSize = 64 * 1024;
+        var stream = new FileStream(path, options);
         _writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
     }
 

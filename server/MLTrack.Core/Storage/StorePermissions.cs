@@ -22,8 +22,16 @@ public static class StorePermissions
     /// <summary>Creates <paramref name="folder"/> (and missing parents) owner-only; an existing folder is left as it is.</summary>
     public static void CreateFolder(string folder)
     {
-        if (Applies) Directory.CreateDirectory(folder, FolderMode);
-        else Directory.CreateDirectory(folder);
+        if (!Applies)
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        // .NET gives the mode to the last folder only; missing parents (e.g. artifacts/ above a run's folder) get it too.
+        var full = Path.GetFullPath(folder);
+        var missing = new Stack<string>();
+        for (var d = full; !string.IsNullOrEmpty(d) && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
+        while (missing.TryPop(out var d)) Directory.CreateDirectory(d, FolderMode);
     }
 
     /// <summary>Creates an empty owner-only file when it does not exist, so SQLite (which gives its -wal and -shm files
