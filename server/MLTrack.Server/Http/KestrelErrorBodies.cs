@@ -17,9 +17,12 @@ namespace MLTrack.Server.Http;
 /// <see cref="ErrorBodyWriter"/>, and Kestrel's documented "bad request" diagnostic event, raised just before it writes
 /// such an answer, arms that connection's writer.
 /// </summary>
-internal sealed class KestrelErrorBodies(KestrelServerLimits limits) : IObserver<KeyValuePair<string, object?>>
+internal sealed class KestrelErrorBodies : IObserver<KeyValuePair<string, object?>>
 {
     public const string BadRequestEvent = "Microsoft.AspNetCore.Server.Kestrel.BadRequest";
+
+    /// <summary>The server's limits, named in the messages; set when Kestrel is configured.</summary>
+    public KestrelServerLimits Limits { get; set; } = new();
 
     private readonly ConcurrentDictionary<string, ErrorBodyWriter> _writers = new();
 
@@ -66,8 +69,8 @@ internal sealed class KestrelErrorBodies(KestrelServerLimits limits) : IObserver
 
     private string Message(int status, string? reason) => status switch
     {
-        414 => $"The request URL is too long: the request line may be at most {limits.MaxRequestLineSize} bytes.",
-        431 => $"The request headers are too large: at most {limits.MaxRequestHeaderCount} headers of {limits.MaxRequestHeadersTotalSize} bytes in all.",
+        414 => $"The request URL is too long: the request line may be at most {Limits.MaxRequestLineSize} bytes.",
+        431 => $"The request headers are too large: at most {Limits.MaxRequestHeaderCount} headers of {Limits.MaxRequestHeadersTotalSize} bytes in all.",
         408 => "The request headers did not arrive in time.",
         _ => "Malformed HTTP request" + (Reason(reason) is { } r ? ": " + r : "."),
     };

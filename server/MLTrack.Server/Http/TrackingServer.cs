@@ -69,16 +69,16 @@ public sealed class TrackingServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
-        KestrelErrorBodies? errorBodies = null;
+        var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
-            errorBodies = new KestrelErrorBodies(k.Limits);
+            errorBodies.Limits = k.Limits;
             k.Listen(bind.Address, bind.Port, listen => listen.Use(errorBodies.Wrap));
         });
         var app = builder.Build();
-        var errorBodiesSubscription = errorBodies!.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
+        var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
         var guard = new RequestGuard(token, checkHost: bind.IsLoopback);
         app.Use(errors.InvokeAsync);
@@ -86,7 +86,15 @@ public sealed class TrackingServer : IAsyncDisposable
         app.Use(guard.InvokeAsync);
         RestRoutes.Map(app, store, options);
 
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            errorBodiesSubscription.Dispose();
+            throw;
+        }
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
