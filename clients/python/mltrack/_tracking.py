@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 
 from . import _config
 from ._batcher import MetricBatcher
+from ._names import check_key, check_name
 from ._http import ApiError, HttpClient, ServerUnavailable
 from ._spool import Spool
 from ._summarize import summarize
@@ -256,6 +257,8 @@ class Client:
     def create_run(self, experiment: Optional[str] = None, name: Optional[str] = None,
                    tags: Optional[Dict[str, Any]] = None, parent_run_id: Optional[str] = None,
                    experiment_id: Optional[str] = None) -> RunInfo:
+        check_name(name, "run name")
+        check_name(experiment, "experiment name")
         run_id = uuid.uuid4().hex
         exp_name = experiment
         exp_id = experiment_id if experiment is None else None
@@ -277,7 +280,7 @@ class Client:
         if parent_run_id:
             all_tags[PARENT_TAG] = parent_run_id
         for k, v in (tags or {}).items():
-            all_tags[str(k)] = str(v)
+            all_tags[check_key(k, "tag")] = str(v)
         body = {"run_id": run_id, "start_time": _now_ms(), "user_id": _user(),
                 "tags": [{"key": k, "value": v[:MAX_TAG_VALUE]} for k, v in all_tags.items()]}
         if name:
@@ -305,6 +308,7 @@ class Client:
 
     # -- logging ----------------------------------------------------------------------------------------------
     def log_metric(self, run_id: str, key: str, value, step=None, timestamp=None):
+        key = check_key(key, "metric")
         v = float(value) if type(value) in (float, int) else _metric_value(value)
         if step is None:
             k = (run_id, key)
@@ -324,6 +328,8 @@ class Client:
         fixed = None if step is None else int(step)
         points = []
         append = points.append
+        for key in metrics:  # every key before any point: a bad one refuses the call, not a later batch
+            check_key(key, "metric")
         for key, value in metrics.items():
             t = type(value)
             v = value if t is float else float(value) if t is int else _metric_value(value)
@@ -345,7 +351,7 @@ class Client:
         known = self._params.setdefault(run_id, {})
         todo = []
         for k, v in params.items():
-            k = str(k)[:250]
+            k = check_key(str(k)[:250], "param")
             s = summarize(v)
             if k in known:
                 if known[k] == s or skip_existing:
@@ -358,7 +364,7 @@ class Client:
                 known[p["key"]] = p["value"]
 
     def set_tags(self, run_id: str, tags: Dict[str, Any]):
-        items = [{"key": str(k), "value": str(v)[:MAX_TAG_VALUE]} for k, v in tags.items()]
+        items = [{"key": check_key(k, "tag"), "value": str(v)[:MAX_TAG_VALUE]} for k, v in tags.items()]
         for i in range(0, len(items), MAX_TAGS_PER_BATCH):
             self._checked(run_id, "POST", API + "/runs/log-batch", {"run_id": run_id, "tags": items[i:i + MAX_TAGS_PER_BATCH]})
 

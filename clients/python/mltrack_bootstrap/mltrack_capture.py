@@ -42,7 +42,17 @@ class CaptureState:
                 pass
 
     def log_params(self, params: dict) -> None:
-        self.client.log_params(self.run_id_now(), params, skip_existing=True)
+        """Logs captured params; a key the server would refuse (an odd argparse dest) is dropped with a warning."""
+        from mltrack._names import key_problem
+        good = {}
+        for k, v in params.items():
+            problem = key_problem(str(k)[:250])
+            if problem is None:
+                good[k] = v
+            else:
+                self.warn(f"param {str(k)[:60]!r} not captured: {problem}")
+        if good:
+            self.client.log_params(self.run_id_now(), good, skip_existing=True)
 
 
 def start() -> None:

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MLTrack.Core.Metrics;
+using MLTrack.Core.Names;
 
 namespace MLTrack.Core.Launch;
 
@@ -20,7 +21,8 @@ namespace MLTrack.Core.Launch;
 /// </para>
 /// <para>
 /// A user pattern replaces the pair rule: every match with named groups <c>key</c> and <c>value</c> is a point; its
-/// optional <c>step</c> group gives the step, else the same-line rule above, else the per-key counter.
+/// optional <c>step</c> group gives the step, else the same-line rule above, else the per-key counter. Either way a key
+/// that <see cref="Names.NameRules"/> refuses (an invisible character, <c>a//b</c>, …) yields no point.
 /// </para>
 /// <para>
 /// The text parsed is what a terminal would show: ANSI escapes removed and only the part after the last carriage
@@ -32,9 +34,6 @@ public sealed class OutputMetricParser
 {
     /// <summary>Most distinct keys one parser will emit; guards the store against output that invents a key per line.</summary>
     public const int MaxDistinctKeys = 1000;
-
-    /// <summary>MLflow's limit on metric key length.</summary>
-    private const int MaxKeyLength = 250;
 
     // A match that takes longer than this is abandoned (the line yields nothing) instead of stalling the output pump.
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
@@ -59,8 +58,6 @@ public sealed class OutputMetricParser
 
     private static readonly Regex AnsiEscape = new(@"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)?|[@-Z\\-_])",
         RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-
-    private static readonly Regex ValidKey = new(@"^[A-Za-z0-9_\-./ ]+$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     private readonly Regex? _custom;
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
@@ -149,7 +146,7 @@ public sealed class OutputMetricParser
     // Caller holds _gate.
     private void Add(List<MetricPoint> points, string key, double value, long? step, long timestamp)
     {
-        if (key.Length > MaxKeyLength || !ValidKey.IsMatch(key)) return;
+        if (NameRules.KeyProblem(key) is not null) return; // the store would refuse the whole batch for it
         if (!_counters.TryGetValue(key, out var count))
         {
             if (_counters.Count >= MaxDistinctKeys) return;

@@ -2,6 +2,7 @@ using MLTrack.Core.Artifacts;
 using System.ComponentModel;
 using System.Diagnostics;
 using MLTrack.Core.Git;
+using MLTrack.Core.Names;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
 
@@ -30,12 +31,18 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
     private static readonly TimeSpan UnreadOutputTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the request to completion. Cancelling kills the whole process tree and records the run as KILLED.</summary>
-    /// <exception cref="ArgumentException">Empty command or invalid <see cref="LaunchRequest.MetricPattern"/> (checked before anything is recorded).</exception>
+    /// <exception cref="ArgumentException">
+    /// Empty command, invalid <see cref="LaunchRequest.MetricPattern"/>, or a param key, run name or experiment name that
+    /// <see cref="NameRules"/> refuses (<see cref="InvalidNameException"/>); checked before anything is recorded.
+    /// </exception>
     /// <exception cref="StoreException">The run could not be recorded at all.</exception>
     public async Task<LaunchResult> RunAsync(LaunchRequest request, CancellationToken cancel = default)
     {
         if (request.Command.Count == 0 || string.IsNullOrEmpty(request.Command[0]))
             throw new ArgumentException("The command is empty: give the program to run and its arguments.", nameof(request));
+        foreach (var key in request.Params.Keys) NameRules.CheckKey(key, "param");
+        NameRules.CheckName(request.RunName, "run name");
+        NameRules.CheckName(request.ExperimentName, "experiment name");
         var parser = new OutputMetricParser(request.MetricPattern);
         var cwd = Path.GetFullPath(request.Cwd ?? Directory.GetCurrentDirectory());
         var git = CaptureGit(cwd);
@@ -44,7 +51,9 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         var run = store.CreateRun(new NewRun
         {
             ExperimentId = experiment.ExperimentId,
-            Name = string.IsNullOrWhiteSpace(request.RunName) ? CommandLine.DefaultRunName(request.Command, sourceFile) : request.RunName,
+            Name = string.IsNullOrWhiteSpace(request.RunName)
+                ? NameRules.ReplaceInvisible(CommandLine.DefaultRunName(request.Command, sourceFile)) // a file name may hold anything
+                : request.RunName,
             // Analytics group runs by person: git's user.name names them across machines; the OS user otherwise.
             User = git.Author ?? Environment.UserName,
             StartTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),

@@ -6,6 +6,15 @@ namespace MLTrack.Core.Search;
 /// </summary>
 public static class FilterParser
 {
+    /// <summary>
+    /// Most comparisons one filter may join with AND. Far above any hand-written search, far below SQLite's expression
+    /// depth limit of 1000 (each clause nests a level deeper), so a huge filter is a clear 400, not a store failure.
+    /// </summary>
+    public const int MaxClauses = 100;
+
+    /// <summary>Most values all of a filter's IN (…) lists may hold together; each is an SQL parameter.</summary>
+    public const int MaxListValues = 1000;
+
     private const string NumericOperators = "=, !=, <, <=, > or >=";
     private const string StringOperators = "=, !=, LIKE, ILIKE, IN or NOT IN";
 
@@ -19,10 +28,16 @@ public static class FilterParser
         }
         var scanner = new FilterScanner(text, "filter");
         var clauses = new List<FilterClause>();
+        var listValues = 0;
         while (true)
         {
             scanner.SkipWhitespace();
-            clauses.Add(ParseClause(scanner));
+            if (clauses.Count == MaxClauses)
+            {
+                throw scanner.Error(scanner.Position,
+                    $"a filter may join at most {MaxClauses} comparisons with AND; this one has more. Narrow the search with fewer, broader conditions");
+            }
+            clauses.Add(ParseClause(scanner, ref listValues));
             scanner.SkipWhitespace();
             if (scanner.AtEnd)
             {
@@ -41,7 +56,7 @@ public static class FilterParser
         }
     }
 
-    private static FilterClause ParseClause(FilterScanner scanner)
+    private static FilterClause ParseClause(FilterScanner scanner, ref int listValues)
     {
         var identifier = scanner.ReadIdentifier();
         var numeric = IsNumeric(identifier);
@@ -61,7 +76,7 @@ public static class FilterParser
         }
         scanner.SkipWhitespace();
         FilterValue value = op is ComparisonOperator.In or ComparisonOperator.NotIn
-            ? ReadList(scanner, identifier)
+            ? ReadList(scanner, identifier, ref listValues)
             : numeric ? ReadNumber(scanner, identifier) : ReadString(scanner, identifier);
         return new FilterClause(identifier.Entity, identifier.Key, op, value, identifier.Position);
     }
@@ -143,7 +158,7 @@ public static class FilterParser
             $"expected a quoted string for {identifier.Display} but found {scanner.Describe(start)}; quote the value, e.g. '0.01'");
     }
 
-    private static StringListValue ReadList(FilterScanner scanner, Identifier identifier)
+    private static StringListValue ReadList(FilterScanner scanner, Identifier identifier, ref int listValues)
     {
         if (scanner.AtEnd || scanner.Current != '(')
         {
@@ -159,6 +174,10 @@ public static class FilterParser
         while (true)
         {
             scanner.SkipWhitespace();
+            if (++listValues > MaxListValues)
+            {
+                throw scanner.Error(scanner.Position, $"the IN lists of a filter may hold at most {MaxListValues} values in all; this one has more");
+            }
             values.Add(ReadString(scanner, identifier).Value);
             scanner.SkipWhitespace();
             if (!scanner.AtEnd && scanner.Current == ',')

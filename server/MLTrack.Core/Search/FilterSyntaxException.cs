@@ -8,6 +8,9 @@ namespace MLTrack.Core.Search;
 /// </summary>
 public sealed class FilterSyntaxException : Exception
 {
+    /// <summary>Characters shown on each side of the caret; a longer line is cut there, marked with '…'.</summary>
+    private const int CaretContext = 60;
+
     public FilterSyntaxException(string filter, int position, string reason, string subject = "filter")
         : base($"Invalid {subject} at position {position}: {reason}")
     {
@@ -32,6 +35,7 @@ public sealed class FilterSyntaxException : Exception
     /// metrics.acc foo 1
     ///             ^
     /// </code>
+    /// A long line (a generated 2,000-clause filter) is cut to <see cref="CaretContext"/> characters on each side.
     /// </summary>
     public string FormatWithCaret()
     {
@@ -41,9 +45,11 @@ public sealed class FilterSyntaxException : Exception
         {
             lineEnd = Filter.Length;
         }
-        var line = Filter[lineStart..lineEnd].TrimEnd('\r');
-        var caret = new StringBuilder();
-        for (var i = lineStart; i < Position; i++)
+        var from = Math.Max(lineStart, Position - CaretContext);
+        var to = Math.Min(lineEnd, Position + CaretContext);
+        var line = (from > lineStart ? "…" : "") + Filter[from..to].TrimEnd('\r') + (to < lineEnd ? "…" : "");
+        var caret = new StringBuilder(from > lineStart ? " " : "");
+        for (var i = from; i < Position; i++)
         {
             caret.Append(Filter[i] == '\t' ? '\t' : ' ');
         }

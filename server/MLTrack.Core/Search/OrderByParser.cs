@@ -3,6 +3,9 @@ namespace MLTrack.Core.Search;
 /// <summary>Parses one MLflow order_by term: an identifier and an optional ASC or DESC, e.g. <c>metrics.acc DESC</c>.</summary>
 public static class OrderByParser
 {
+    /// <summary>Most order_by terms one search may give: each joins a table, and SQLite joins at most 64.</summary>
+    public const int MaxTerms = 20;
+
     /// <exception cref="FilterSyntaxException">The term does not parse; the exception gives the offset.</exception>
     public static OrderTerm Parse(string text)
     {

@@ -1,9 +1,16 @@
 namespace MLTrack.Core.Storage;
 
-/// <summary>Why a store operation was refused. Codes follow MLflow's error codes so the REST layer can pass them on.</summary>
-public class StoreException(StoreErrorCode code, string message, Exception? inner = null) : Exception(message, inner)
+/// <summary>
+/// Why a store operation was refused. Codes follow MLflow's error codes so the REST layer can pass them on.
+/// <see cref="Exception.Message"/> may name the store's file (for the CLI and the server's log);
+/// <see cref="ClientMessage"/> never does, and is what servers send.
+/// </summary>
+public class StoreException(StoreErrorCode code, string message, Exception? inner = null, string? clientMessage = null) : Exception(message, inner)
 {
     public StoreErrorCode Code { get; } = code;
+
+    /// <summary>The message for clients of a server: the same reason without file paths.</summary>
+    public string ClientMessage { get; } = clientMessage ?? message;
 }
 
 public enum StoreErrorCode

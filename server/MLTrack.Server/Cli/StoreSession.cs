@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLTrack.Core.Launch;
+using MLTrack.Core.Names;
 using MLTrack.Core.Search;
 using MLTrack.Core.Storage;
 using MLTrack.Core.Storage.Sqlite;
@@ -39,6 +40,9 @@ public static class StoreSession
                 return ExitCodes.Usage;
             case UsageException u:
                 output.Error.WriteLine($"error: {u.Message}");
+                return ExitCodes.Usage;
+            case InvalidNameException n: // --name or --experiment with a control or invisible character
+                output.Error.WriteLine($"error: {n.Message}");
                 return ExitCodes.Usage;
             case StoreException s:
                 output.Error.WriteLine($"error: {s.Message}");

@@ -1,16 +1,18 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using MLTrack.Server.Http.Dto;
 
 namespace MLTrack.Server.Http;
 
 /// <summary>
 /// The JSON dialect of the REST API, as MLflow's server speaks it: snake_case names, unset fields left out, int64
 /// read from numbers or strings (protobuf's JSON writes them as strings), NaN and ±Infinity as the strings "NaN",
-/// "Infinity", "-Infinity". GET requests carry the same messages in the query string.
+/// "Infinity", "-Infinity"; strings only from JSON strings (a key sent as <c>5</c> is refused), except the ids and enums
+/// marked <see cref="ProtobufTextConverter"/>. GET requests carry the same messages in the query string. A value of the
+/// wrong kind is a 400 naming the field and the kind expected (<see cref="JsonBindingError"/>).
 /// </summary>
 internal static class ApiJson
 {
@@ -26,25 +28,26 @@ internal static class ApiJson
             TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        o.Converters.Add(new LenientStringConverter());
+        o.Converters.Add(new StrictStringConverter());
         o.MakeReadOnly();
         return o;
     }
 
-    /// <summary>The POST body as <typeparamref name="T"/>; an empty body is an empty message. Bad JSON is a 400 naming the field.</summary>
+    /// <summary>The POST body as <typeparamref name="T"/>; an empty body is an empty message. Bad JSON is a 400 naming the field and the expected kind.</summary>
     public static async Task<T> ReadBodyAsync<T>(HttpContext ctx) where T : new()
     {
         using var buffer = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
         if (buffer.Length == 0) return new T();
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options)
+            return JsonSerializer.Deserialize<T>(body.Span, Options)
                 ?? throw new ApiException(ErrorCodes.BadRequest, "The request body must be a JSON object, not null.");
         }
         catch (JsonException e)
         {
-            throw Describe(e);
+            throw JsonBindingError.Describe(e, typeof(T), Options, () => JsonNode.Parse(body.Span));
         }
     }
 
@@ -70,7 +73,7 @@ internal static class ApiJson
         }
         catch (JsonException e)
         {
-            throw Describe(e);
+            throw JsonBindingError.Describe(e, typeof(T), Options, () => obj);
         }
     }
 
@@ -84,37 +87,5 @@ internal static class ApiJson
     {
         ctx.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(ctx.Response.Body, value, value.GetType(), Options, ctx.RequestAborted);
-    }
-
-    private static ApiException Describe(JsonException e)
-    {
-        var field = e.Path is null or "$" ? null : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path.TrimStart('$');
-        var reason = e.Message;
-        var cut = reason.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut > 0) reason = reason[..cut];
-        if (e.InnerException is InvalidOperationException or FormatException && e.InnerException.Message is { Length: > 0 } inner)
-            reason = reason.TrimEnd('.') + ": " + inner;
-        var where = e.LineNumber is { } line && e.BytePositionInLine is { } pos ? $" (line {line + 1}, byte {pos + 1})" : "";
-        var syntax = e.InnerException?.GetType().Name == "JsonReaderException";
-        return field is null || syntax
-            ? new ApiException(ErrorCodes.BadRequest, $"Malformed JSON request body{(field is null ? "" : $" near field '{field}'")}{where}: {reason}")
-            : new ApiException(ErrorCodes.InvalidParameterValue, $"Invalid value for field '{field}'{where}: {reason}");
-    }
-
-    /// <summary>Strings that also accept JSON numbers and booleans as their text, as MLflow's clients sometimes send them.</summary>
-    private sealed class LenientStringConverter : JsonConverter<string>
-    {
-        public override bool HandleNull => false;
-
-        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
-        {
-            JsonTokenType.String => reader.GetString(),
-            JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
-            JsonTokenType.True => "true",
-            JsonTokenType.False => "false",
-            _ => throw new JsonException($"Expected a string, got {reader.TokenType}."),
-        };
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 }

@@ -24,6 +24,7 @@ internal sealed class ErrorHandling(TextWriter log)
         catch (Exception e)
         {
             var (code, message, status) = Describe(e);
+            // The log keeps what the client is not told: the store's path, the exception's type and stack.
             if (status >= 500) log.WriteLine($"mltrack server: {ctx.Request.Method} {ctx.Request.Path}: {e}");
             if (ctx.Response.HasStarted)
             {
@@ -59,7 +60,7 @@ internal sealed class ErrorHandling(TextWriter log)
                     StoreErrorCode.StoreUnavailable => ErrorCodes.TemporarilyUnavailable,
                     _ => ErrorCodes.InternalError,
                 };
-                return (code, s.Message, ErrorCodes.StatusOf(code));
+                return (code, s.ClientMessage, ErrorCodes.StatusOf(code));
             case FilterSyntaxException f:
                 return (ErrorCodes.InvalidParameterValue, f.Message + "\n" + f.FormatWithCaret(), StatusCodes.Status400BadRequest);
             case BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge:
@@ -67,7 +68,7 @@ internal sealed class ErrorHandling(TextWriter log)
             case BadHttpRequestException b:
                 return (ErrorCodes.BadRequest, b.Message, b.StatusCode is >= 400 and < 500 ? b.StatusCode : StatusCodes.Status400BadRequest);
             default:
-                return (ErrorCodes.InternalError, $"Internal error: {e.GetType().Name}: {e.Message}", StatusCodes.Status500InternalServerError);
+                return (ErrorCodes.InternalError, "Internal error: the server could not handle this request; its log has the details.", StatusCodes.Status500InternalServerError);
         }
     }
 }

@@ -86,7 +86,7 @@ internal sealed class ExperimentEndpoints(ITrackingStore store)
         if (name.Length > MlflowLimits.MaxExperimentNameLength)
             throw ApiException.InvalidParameter(
                 $"Experiment name had length {name.Length}, which exceeded length limit of {MlflowLimits.MaxExperimentNameLength}.");
-        return name;
+        return MlflowLimits.Name(name, field, "experiment name")!;
     }
 
     private static Dictionary<string, string>? ExperimentTags(List<KeyValueMessage>? tags)

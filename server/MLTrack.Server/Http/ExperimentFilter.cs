@@ -20,6 +20,9 @@ internal static class ExperimentFilter
         while (true)
         {
             SkipSpace(filter, ref pos);
+            if (clauses.Count == FilterParser.MaxClauses)
+                throw new FilterSyntaxException(filter, pos,
+                    $"a filter may join at most {FilterParser.MaxClauses} comparisons with AND; this one has more. Narrow the search with fewer, broader conditions");
             int identStart = pos;
             var ident = ReadIdentifier(filter, ref pos);
             Func<Experiment, string?> subject = ident.ToLowerInvariant() switch

@@ -1,4 +1,5 @@
 using MLTrack.Core.Metrics;
+using MLTrack.Core.Names;
 using MLTrack.Server.Http.Dto;
 
 namespace MLTrack.Server.Http;
@@ -13,7 +14,6 @@ internal static class MlflowLimits
     public const int MaxParamsPerBatch = 100;
     public const int MaxTagsPerBatch = 100;
     public const int MaxEntitiesPerBatch = 1000;
-    public const int MaxKeyLength = 250;
     public const int MaxParamValueLength = 6000;
     public const int MaxTagValueLength = 5000;
     public const int MaxExperimentNameLength = 500;
@@ -39,15 +39,21 @@ internal static class MlflowLimits
                 $"A batch logging request can contain at most {limit} {what}. Got {count} {what}. Please split up {what} across multiple requests and try again.");
     }
 
-    /// <summary>A metric, param or tag key: present, at most 250 characters, no NUL.</summary>
+    /// <summary>A metric, param or tag key: present and valid under <see cref="NameRules"/> (MLflow's key rule), else a 400 naming the field.</summary>
     public static string Key(string? key, string field, string entity)
     {
         if (string.IsNullOrEmpty(key)) throw ApiException.MissingParameter(field);
-        if (key.Length > MaxKeyLength)
-            throw ApiException.InvalidParameter(
-                $"{entity} key '{Truncate(key)}' had length {key.Length}, which exceeded length limit of {MaxKeyLength}.");
-        if (key.Contains('\0')) throw ApiException.InvalidParameter($"{entity} key in '{field}' must not contain NUL characters.");
+        if (NameRules.KeyProblem(key) is { } problem)
+            throw ApiException.InvalidParameter($"Invalid {entity.ToLowerInvariant()} key '{NameRules.Printable(key)}' in '{field}': {problem}.");
         return key;
+    }
+
+    /// <summary>An experiment or run name without control or invisible characters; null stays null.</summary>
+    public static string? Name(string? name, string field, string what)
+    {
+        if (name is not null && NameRules.NameProblem(name) is { } problem)
+            throw ApiException.InvalidParameter($"Invalid {what} '{NameRules.Printable(name)}' in '{field}': {problem}.");
+        return name;
     }
 
     public static string ParamValue(string? value, string field, string key) => Value(value, field, key, "Param", MaxParamValueLength);
@@ -74,7 +80,10 @@ internal static class MlflowLimits
     {
         if (t is null) throw ApiException.MissingParameter(field);
         var key = Key(t.Key, field + ".key", "Tag");
-        return new(key, TagValue(t.Value, field + ".value", key));
+        var value = TagValue(t.Value, field + ".value", key);
+        // mlflow.runName renames the run: its value is a run name too.
+        if (key == MlflowMapping.RunNameTag) Name(value, field + ".value", "run name");
+        return new(key, value);
     }
 
     public static MetricPoint Metric(MetricMessage? m, string field, long now)

@@ -18,8 +18,10 @@ internal sealed class RunEndpoints(ITrackingStore store)
             var (k, v) = MlflowLimits.Tag(list[i], $"tags[{i}]");
             tags[k] = v;
         }
+        MlflowLimits.Name(req.RunName, "run_name", "run name");
         var experimentId = req.ExperimentId is { Length: > 0 } e ? e
-            : req.MltrackExperimentName is { Length: > 0 } name ? store.GetOrCreateExperiment(name).ExperimentId
+            : MlflowLimits.Name(req.MltrackExperimentName, "mltrack_experiment_name", "experiment name") is { Length: > 0 } name
+                ? store.GetOrCreateExperiment(name).ExperimentId
             : Experiment.DefaultId;
         var runId = req.RunId is { Length: > 0 } id ? id : null;
         if (runId is not null && TryReplay(runId, experimentId) is { } replayed)
@@ -96,7 +98,7 @@ internal sealed class RunEndpoints(ITrackingStore store)
         {
             Status = req.Status is { Length: > 0 } s ? MlflowMapping.ParseStatus(s, "status") : null,
             EndTime = req.EndTime,
-            Name = req.RunName is { Length: > 0 } n ? n : null,
+            Name = MlflowLimits.Name(req.RunName, "run_name", "run name") is { Length: > 0 } n ? n : null,
         };
         store.UpdateRun(runId, update);
         await ApiJson.WriteAsync(ctx, new UpdateRunResponse { RunInfo = MlflowMapping.ToInfo(store.GetRun(runId)) });
@@ -147,6 +149,7 @@ internal sealed class RunEndpoints(ITrackingStore store)
         var runId = req.RequireRunId();
         var key = MlflowLimits.Key(req.Key, "key", "Tag");
         var value = MlflowLimits.TagValue(req.Value, "value", key);
+        if (key == MlflowMapping.RunNameTag) MlflowLimits.Name(value, "value", "run name"); // checked before the tag is written
         store.SetTag(runId, key, value);
         // As MLflow does, setting mlflow.runName renames the run.
         if (key == MlflowMapping.RunNameTag && value.Length > 0) store.UpdateRun(runId, new RunUpdate { Name = value });

@@ -22,11 +22,13 @@ public sealed class TrackingServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string? _mltrackDir;
     private readonly ITrackingStore _store;
+    private readonly IDisposable _errorBodies;
     private int _disposed;
 
-    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store)
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store, IDisposable errorBodies)
     {
         _store = store;
+        _errorBodies = errorBodies;
         _app = app;
         Info = info;
         Token = token;
@@ -69,13 +71,16 @@ public sealed class TrackingServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
-            k.Listen(bind.Address, bind.Port);
+            errorBodies.Limits = k.Limits;
+            k.Listen(bind.Address, bind.Port, listen => listen.Use(errorBodies.Wrap));
         });
         var app = builder.Build();
+        var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
         var guard = new RequestGuard(token, checkHost: bind.IsLoopback);
         app.Use(errors.InvokeAsync);
@@ -83,11 +88,19 @@ public sealed class TrackingServer : IAsyncDisposable
         app.Use(guard.InvokeAsync);
         RestRoutes.Map(app, store, options);
 
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            errorBodiesSubscription.Dispose();
+            throw;
+        }
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
-        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store);
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, errorBodiesSubscription);
         if (options.MltrackDirectory is { } folder)
         {
             try
@@ -164,6 +177,7 @@ public sealed class TrackingServer : IAsyncDisposable
         }
         finally
         {
+            _errorBodies.Dispose();
             await _app.DisposeAsync();
             // Local deployments created through this server's REST API run in this process: stop them with it.
             await MLTrack.Core.Deploy.DeploymentService.For(_store).DisposeAsync();

@@ -20,7 +20,8 @@ internal sealed class MLTrackJsonRpc(IJsonRpcMessageHandler handler, TextWriter 
             case FilterSyntaxException f:
                 return Detail(RpcErrorCodes.InvalidFilter, f.Message, new RpcErrorData("INVALID_PARAMETER_VALUE", f.Position));
             case StoreException s:
-                return Detail(CodeOf(s.Code), s.Message, new RpcErrorData(NameOf(s.Code)));
+                if (s.Code == StoreErrorCode.StoreUnavailable) log.WriteLine($"mltrack rpc: '{request.Method}': {s.Message}"); // with the store's path
+                return Detail(CodeOf(s.Code), s.ClientMessage, new RpcErrorData(NameOf(s.Code)));
             case ArgumentException a:
                 return Detail(RpcErrorCodes.InvalidParameterValue, a.Message, new RpcErrorData("INVALID_PARAMETER_VALUE"));
             case OperationCanceledException:

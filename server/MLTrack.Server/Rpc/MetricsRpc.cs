@@ -60,7 +60,7 @@ public sealed class MetricsRpc(RpcSession session) : IMetricsRpc
         {
             var error = e switch
             {
-                StoreException s => new MetricSeriesError(MLTrackJsonRpc.CodeOf(s.Code), s.Message, new RpcErrorData(MLTrackJsonRpc.NameOf(s.Code))),
+                StoreException s => new MetricSeriesError(MLTrackJsonRpc.CodeOf(s.Code), s.ClientMessage, new RpcErrorData(MLTrackJsonRpc.NameOf(s.Code))),
                 RpcException r => new MetricSeriesError(r.Code, r.Message, new RpcErrorData(r.ErrorCode)),
                 _ => new MetricSeriesError(RpcErrorCodes.InvalidParameterValue, e.Message, new RpcErrorData("INVALID_PARAMETER_VALUE")),
             };

@@ -1,3 +1,4 @@
+using MLTrack.Core.Names;
 using MLTrack.Core.Artifacts;
 using MLTrack.Core.Git;
 using MLTrack.Core.Storage;
@@ -105,7 +106,9 @@ public sealed class RunsRpc(RpcSession session) : IRunsRpc
     public Task SetTagAsync(SetTagParams request, CancellationToken cancellationToken)
     {
         var runId = Resolve(request?.RunId);
-        session.Store.SetTag(runId, RpcException.Require(request!.Key, "key"), request.Value ?? "");
+        var key = RpcException.Require(request!.Key, "key");
+        if (NameRules.KeyProblem(key) is { } problem) throw RpcException.InvalidParams($"Invalid tag key '{NameRules.Printable(key)}' in 'key': {problem}.");
+        session.Store.SetTag(runId, key, request.Value ?? "");
         session.Notifier.RunChanged(runId, RunChangeKind.Tags);
         return Task.CompletedTask;
     }

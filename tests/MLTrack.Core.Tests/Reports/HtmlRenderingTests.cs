@@ -17,10 +17,10 @@ public sealed class HtmlRenderingTests : IDisposable
 
     private void Seed()
     {
-        // names full of Markdown and HTML specials must come out as text
+        // names full of Markdown and HTML specials must come out as text (keys may hold only MLflow's characters, '_' among them)
         var e = _f.Experiment("a <b> & [c](d) *e* | f $1 ==g==");
         for (var i = 0; i < 5; i++)
-            _f.Run(e, ReportFixture.Jan1.AddDays(i), name: $"<run {i}>", parameters: Metric.Params(("k|ey", $"v_{i}*")),
+            _f.Run(e, ReportFixture.Jan1.AddDays(i), name: $"<run {i}>", parameters: Metric.Params(("k_ey_", $"v|{i}*")),
                 metrics: Metric.Of(("acc", [0.5 + i / 10.0]), ("loss", [1, 0.5, 0.2])));
     }
 

@@ -10,7 +10,7 @@ namespace MLTrack.Core.Tests.Storage;
 /// What every <see cref="ITrackingStore"/> must do. Each implementation's test class derives from this and supplies a
 /// fresh, empty store; SQLite today, PostgreSQL when it lands.
 /// </summary>
-public abstract class TrackingStoreContract : IDisposable
+public abstract partial class TrackingStoreContract : IDisposable
 {
     protected abstract ITrackingStore CreateStore();
 

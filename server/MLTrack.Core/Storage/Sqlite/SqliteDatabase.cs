@@ -80,15 +80,19 @@ internal sealed class SqliteDatabase
 
     public void Guard(Action action) => Guard(() => { action(); return 0; });
 
+    // Each message twice: with the file's path for the CLI and logs, and without it for a server's clients.
     private StoreException Translate(SqliteException e) => e.SqliteErrorCode switch
     {
-        5 or 6 => new StoreException(StoreErrorCode.StoreUnavailable, $"The store '{Path}' is locked by another process; try again when it finishes. ({e.Message})", e),
-        8 => new StoreException(StoreErrorCode.StoreUnavailable, $"The store '{Path}' is read-only: check the file's and its folder's permissions. ({e.Message})", e),
-        14 => new StoreException(StoreErrorCode.StoreUnavailable, $"Cannot open the store '{Path}': check the path and permissions. ({e.Message})", e),
-        26 => new StoreException(StoreErrorCode.StoreUnavailable, $"'{Path}' is not an MLTrack store (not an SQLite database).", e),
-        11 => new StoreException(StoreErrorCode.StoreUnavailable, $"The store '{Path}' is corrupt. ({e.Message})", e),
-        _ => new StoreException(StoreErrorCode.StoreUnavailable, $"Store '{Path}' failed: {e.Message}", e),
+        5 or 6 => Unavailable(e, $"is locked by another process; try again when it finishes. ({e.Message})"),
+        8 => Unavailable(e, $"is read-only: check the file's and its folder's permissions. ({e.Message})"),
+        14 => Unavailable(e, $"cannot be opened: check the path and permissions. ({e.Message})"),
+        26 => Unavailable(e, "is not an MLTrack store (not an SQLite database)."),
+        11 => Unavailable(e, $"is corrupt. ({e.Message})"),
+        _ => Unavailable(e, $"failed: {e.Message}"),
     };
+
+    private StoreException Unavailable(SqliteException e, string what) =>
+        new(StoreErrorCode.StoreUnavailable, $"The store '{Path}' {what}", e, $"The store {what}");
 
     internal static void Execute(SqliteConnection c, string sql)
     {

@@ -11,6 +11,8 @@ public sealed partial class SqliteTrackingStore
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new StoreException(StoreErrorCode.InvalidParameterValue, "Experiment name must be a non-empty string.");
+        CheckName(name, "experiment name");
+        CheckTags(tags);
         var id = Write((c, tx) =>
         {
             if (c.Scalar("SELECT 1 FROM experiments WHERE name = @n", tx, ("@n", name)) is not null)
@@ -62,6 +64,7 @@ public sealed partial class SqliteTrackingStore
     {
         if (string.IsNullOrWhiteSpace(newName))
             throw new StoreException(StoreErrorCode.InvalidParameterValue, "Experiment name must be a non-empty string.");
+        CheckName(newName, "experiment name");
         Write((c, tx) =>
         {
             var id = RequireExperiment(c, tx, experimentId);
@@ -73,6 +76,7 @@ public sealed partial class SqliteTrackingStore
 
     public void SetExperimentTag(string experimentId, string key, string value) => Write((c, tx) =>
     {
+        CheckKey(key, "tag");
         var id = RequireExperiment(c, tx, experimentId);
         c.Exec("INSERT INTO experiment_tags VALUES (@e, @k, @v) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
             tx, ("@e", id), ("@k", key), ("@v", value));

@@ -13,7 +13,7 @@ public sealed partial class SqliteTrackingStore
 
     public void LogBatch(string runId, RunBatch batch)
     {
-        ValidateBatch(runId, batch);
+        ValidateBatch(batch);
         Write((c, tx) =>
         {
             var rowid = RequireRun(c, tx, runId, allowDeleted: false);
@@ -26,12 +26,13 @@ public sealed partial class SqliteTrackingStore
         });
     }
 
-    private static void ValidateBatch(string runId, RunBatch batch)
+    private static void ValidateBatch(RunBatch batch)
     {
+        string? checkedKey = null; // batches repeat one key point after point: check each run of it once
         foreach (var m in batch.Metrics)
-            if (string.IsNullOrEmpty(m.Key)) throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Metric key must be non-empty (run '{runId}').");
-        foreach (var (k, _) in batch.Params.Concat(batch.Tags))
-            if (string.IsNullOrEmpty(k)) throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Param and tag keys must be non-empty (run '{runId}').");
+            if (m.Key != checkedKey) checkedKey = CheckKey(m.Key, "metric");
+        foreach (var (k, _) in batch.Params) CheckKey(k, "param");
+        CheckTags(batch.Tags);
     }
 
     private static void WriteParams(SqliteConnection c, SqliteTransaction tx, long rowid, string runId, IReadOnlyList<KeyValuePair<string, string>> parameters)

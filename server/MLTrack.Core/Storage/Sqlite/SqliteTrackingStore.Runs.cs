@@ -19,6 +19,8 @@ public sealed partial class SqliteTrackingStore
         var runId = run.RunId ?? Guid.NewGuid().ToString("N");
         if (run.RunId is not null && !IsRunId(runId))
             throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Run id '{runId}' must be 32 lowercase hexadecimal characters.");
+        CheckName(run.Name, "run name");
+        CheckTags(run.Tags);
         var artifactUri = new Uri(Path.Combine(ArtifactRoot, runId)).AbsoluteUri;
         Write((c, tx) =>
         {
@@ -78,6 +80,7 @@ public sealed partial class SqliteTrackingStore
 
     public void UpdateRun(string runId, RunUpdate update) => Write((c, tx) =>
     {
+        CheckName(update.Name, "run name");
         RequireRun(c, tx, runId, allowDeleted: false);
         c.Exec(
             """
@@ -102,6 +105,7 @@ public sealed partial class SqliteTrackingStore
 
     public void SetTag(string runId, string key, string value) => Write((c, tx) =>
     {
+        CheckKey(key, "tag");
         var rowid = RequireRun(c, tx, runId, allowDeleted: false);
         UpsertTag(c, tx, rowid, key, value);
     });

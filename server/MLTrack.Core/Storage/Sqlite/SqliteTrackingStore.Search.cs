@@ -15,6 +15,9 @@ public sealed partial class SqliteTrackingStore
     {
         if (query.MaxResults is < 1 or > MaxSearchResults)
             throw new StoreException(StoreErrorCode.InvalidParameterValue, $"max_results must be between 1 and {MaxSearchResults}, got {query.MaxResults}.");
+        if (query.OrderBy.Count > OrderByParser.MaxTerms)
+            throw new FilterSyntaxException(query.OrderBy[OrderByParser.MaxTerms], 0,
+                $"a search may sort by at most {OrderByParser.MaxTerms} order_by terms; this one gives {query.OrderBy.Count}", "order_by");
         var filter = SqliteRunFilter.Where(FilterParser.Parse(query.Filter));
         var orders = query.OrderBy.Select((o, i) => SqliteRunFilter.OrderBy(OrderByParser.Parse(o), i)).ToList();
         long offset = PageToken.Decode(query.PageToken);

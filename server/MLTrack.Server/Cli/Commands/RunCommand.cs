@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLTrack.Core.Launch;
+using MLTrack.Core.Names;
 using MLTrack.Server.Launch;
 using MLTrack.Server.Cli.Output;
 
@@ -76,6 +77,8 @@ public static class RunCommand
             int eq = item.IndexOf('=');
             if (eq <= 0) throw new UsageException($"--param '{item}' must be key=value (e.g. --param lr=0.01).");
             var key = item[..eq].Trim();
+            if (NameRules.KeyProblem(key) is { } problem)
+                throw new UsageException($"--param '{NameRules.Printable(item)}': invalid param key: {problem}.");
             if (result.TryGetValue(key, out var earlier) && earlier != item[(eq + 1)..])
                 throw new UsageException($"--param '{key}' is given twice with different values ('{earlier}' and '{item[(eq + 1)..]}').");
             result[key] = item[(eq + 1)..];

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MLTrack.Server.Http.Dto;
 
 // Requests and replies of /api/2.0/mlflow/experiments/*, field for field as MLflow's service.proto names them.
@@ -27,7 +29,7 @@ internal sealed class CreateExperimentResponse
 
 internal sealed class ExperimentIdRequest
 {
-    public string? ExperimentId { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? ExperimentId { get; init; }
 }
 
 internal sealed class GetExperimentByNameRequest
@@ -46,7 +48,7 @@ internal sealed class SearchExperimentsRequest
     public string? PageToken { get; init; }
     public string? Filter { get; init; }
     public List<string>? OrderBy { get; init; }
-    public string? ViewType { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? ViewType { get; init; }
 }
 
 internal sealed class SearchExperimentsResponse
@@ -57,13 +59,13 @@ internal sealed class SearchExperimentsResponse
 
 internal sealed class UpdateExperimentRequest
 {
-    public string? ExperimentId { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? ExperimentId { get; init; }
     public string? NewName { get; init; }
 }
 
 internal sealed class SetExperimentTagRequest
 {
-    public string? ExperimentId { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? ExperimentId { get; init; }
     public string? Key { get; init; }
     public string? Value { get; init; }
 }

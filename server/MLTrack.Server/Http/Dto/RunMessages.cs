@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MLTrack.Server.Http.Dto;
 
 // Requests and replies of /api/2.0/mlflow/runs/*, field for field as MLflow's service.proto names them.
@@ -45,7 +47,7 @@ internal sealed class CreateRunRequest
 {
     /// <summary>MLTrack extension: a client-chosen id (32 lowercase hex) so an offline client can replay its spool.</summary>
     public string? RunId { get; init; }
-    public string? ExperimentId { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? ExperimentId { get; init; }
     /// <summary>MLTrack extension: the experiment by name (created when missing), for clients that spooled offline and never learned its id.</summary>
     public string? MltrackExperimentName { get; init; }
     public string? UserId { get; init; }
@@ -61,7 +63,7 @@ internal sealed class RunResponse
 
 internal sealed class UpdateRunRequest : RunRequest
 {
-    public string? Status { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? Status { get; init; }
     public long? EndTime { get; init; }
     public string? RunName { get; init; }
 }
@@ -73,9 +75,9 @@ internal sealed class UpdateRunResponse
 
 internal sealed class SearchRunsRequest
 {
-    public List<string>? ExperimentIds { get; init; }
+    [JsonConverter(typeof(ProtobufTextListConverter))] public List<string>? ExperimentIds { get; init; }
     public string? Filter { get; init; }
-    public string? RunViewType { get; init; }
+    [JsonConverter(typeof(ProtobufTextConverter))] public string? RunViewType { get; init; }
     public long? MaxResults { get; init; }
     public List<string>? OrderBy { get; init; }
     public string? PageToken { get; init; }
