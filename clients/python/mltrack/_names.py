@@ -70,12 +70,24 @@ def check_key(key, entity: str) -> str:
     return text
 
 
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def _joiner_between_visible(text: str, i: int) -> bool:
+    """A zero-width (non-)joiner between two visible characters (Persian words, emoji sequences) is allowed in names,
+    as the server's NameRules allows it."""
+    def visible(c):
+        return not c.isspace() and unicodedata.category(c) not in _INVISIBLE
+    return text[i] in "\u200c\u200d" and 0 < i < len(text) - 1 and visible(text[i - 1]) and visible(text[i + 1])
+
+
 def check_name(name, what: str):
     """``name`` when it holds no control or invisible character (experiment and run names); else ``ValueError``."""
     if name is None:
         return None
-    for position, ch in enumerate(str(name)):
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+    text = str(name)
+    for position, ch in enumerate(text):
+        if unicodedata.category(ch) in _INVISIBLE and not _joiner_between_visible(text, position):
             raise ValueError(f"Invalid {what} '{printable(str(name))}': {describe(ch)} at position {position} is not allowed: "
                              "names must not contain control or invisible characters.")
     return name

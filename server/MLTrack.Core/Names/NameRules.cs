@@ -57,12 +57,26 @@ public static class NameRules
         {
             if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var used) != OperationStatus.Done)
                 return $"{CharacterNames.Describe(name[i])} at position {position} is not allowed";
-            if (CharacterNames.IsInvisible(Rune.GetUnicodeCategory(rune)))
+            if (IsRefusedInName(name, i, rune, used))
                 return $"{CharacterNames.Describe(rune.Value)} at position {position} is not allowed: names must not contain control or invisible characters";
             i += used;
         }
         return null;
     }
+
+    /// <summary>
+    /// Invisible characters are refused in names, except a zero-width joiner or non-joiner between two visible
+    /// characters: Persian and Indic words and emoji sequences need them there, and there they cannot hide an edge.
+    /// </summary>
+    private static bool IsRefusedInName(string name, int at, Rune rune, int used)
+    {
+        if (!CharacterNames.IsInvisible(Rune.GetUnicodeCategory(rune))) return false;
+        if (rune.Value is not (0x200C or 0x200D)) return true;
+        return !(at > 0 && IsVisible(name[at - 1]) && at + used < name.Length && IsVisible(name[at + used]));
+    }
+
+    private static bool IsVisible(char c) =>
+        !char.IsWhiteSpace(c) && (char.IsSurrogate(c) || !CharacterNames.IsInvisible(char.GetUnicodeCategory(c)));
 
     /// <summary>Returns <paramref name="key"/> when valid.</summary>
     /// <param name="entity">What the key belongs to, for the message: "metric", "param" or "tag".</param>
@@ -91,7 +105,7 @@ public static class NameRules
         var sb = new StringBuilder(name.Length);
         for (var i = 0; i < name.Length;)
         {
-            if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var used) != OperationStatus.Done || CharacterNames.IsInvisible(Rune.GetUnicodeCategory(rune)))
+            if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var used) != OperationStatus.Done || IsRefusedInName(name, i, rune, used))
                 sb.Append('?');
             else
                 sb.Append(rune.ToString());

@@ -45,6 +45,14 @@ public sealed class NameRulesTests
         Assert.Contains($"{name} at position 4", problem);
     }
 
+    [Theory]
+    [InlineData("می\u200Cخواهم")]            // Persian: a zero-width non-joiner inside a word
+    [InlineData("team \U0001F469\u200D\U0001F4BB")] // an emoji ZWJ sequence
+    public void A_name_may_hold_a_joiner_between_two_visible_characters(string name) => Assert.Null(NameRules.NameProblem(name));
+
+    [Fact]
+    public void A_joiner_beside_a_space_is_refused_in_a_name() => Assert.NotNull(NameRules.NameProblem("run \u200D x"));
+
     // mlflow/utils/validation.py's own test lists, the colon MLflow allows since 2.16, and letters and digits of any script.
     [Theory]
     [InlineData("a")]
