@@ -49,10 +49,26 @@ def substitute(value):
     return value
 
 
+def strings_in(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings_in(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings_in(v)
+
+
 class CorpusCase(unittest.TestCase):
     """One test per corpus line; the methods are added below by load_cases()."""
 
     def check_text(self, case, text):
+        """`contains`/`not_contains` against the raw answer and its decoded strings (a message's quotes are escaped in JSON)."""
+        try:
+            text = text + "\n" + "\n".join(strings_in(json.loads(text)))
+        except ValueError:
+            pass
         expect = case.get("expect", {})
         for s in expect.get("contains", []):
             self.assertIn(substitute(s), text, f"{case['case']}: the answer should mention {s!r}")
