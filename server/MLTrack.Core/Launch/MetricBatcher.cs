@@ -4,35 +4,76 @@ using MLTrack.Core.Storage;
 namespace MLTrack.Core.Launch;
 
 /// <summary>
-/// Collects parsed and sampled points and writes them to the store in batches: one transaction per tick instead of one
-/// per point, which matters when a script prints thousands of lines a second. Adding past
-/// <see cref="MaxPending"/> points writes at once on the caller's thread, which also slows an output pump down to the
-/// store's pace rather than queueing without bound.
+/// Writes parsed and sampled points to the store as soon as they arrive, from a writer thread of its own: a point
+/// waits only for the transaction before it (a launcher killed with -9 loses only what it had read in that moment),
+/// and under a flood of output the points that arrive during one transaction share the next (one transaction per
+/// burst, not per point). Past <see cref="MaxPending"/> waiting points, <see cref="Add"/> blocks until the writer
+/// catches up, which slows an output pump down to the store's pace rather than queueing without bound.
 /// </summary>
-internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<Exception> onError)
+internal sealed class MetricBatcher : IDisposable
 {
-    public const int MaxPending = 1000;
+    public const int MaxPending = 100_000;
 
-    private readonly Lock _gate = new();
+    private readonly ITrackingStore _store;
+    private readonly string _runId;
+    private readonly Action<Exception> _onError;
+    private readonly object _gate = new(); // a monitor: Add and the writer wait on it
     private readonly Lock _writeGate = new();
+    private readonly Thread _writer;
     private List<MetricPoint> _pending = [];
+    private bool _stopping;
     private bool _reportedError;
+
+    public MetricBatcher(ITrackingStore store, string runId, Action<Exception> onError)
+    {
+        _store = store;
+        _runId = runId;
+        _onError = onError;
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "mltrack-metrics-writer" };
+        _writer.Start();
+    }
 
     public void Add(IReadOnlyList<MetricPoint> points)
     {
         if (points.Count == 0) return;
-        bool full;
         lock (_gate)
         {
+            while (_pending.Count >= MaxPending && !_stopping) Monitor.Wait(_gate);
             _pending.AddRange(points);
-            full = _pending.Count >= MaxPending;
+            Monitor.PulseAll(_gate);
         }
-        if (full) Flush();
     }
 
-    /// <summary>Writes everything pending. Store errors are reported once and the points dropped: losing a chart
-    /// point is better than failing the user's training run.</summary>
-    public void Flush()
+    /// <summary>Writes everything pending before returning (the writer's batch in progress included).</summary>
+    public void Flush() => WritePending();
+
+    /// <summary>Stops the writer after writing what is pending.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        _writer.Join();
+        WritePending();
+    }
+
+    private void WriteLoop()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                while (_pending.Count == 0 && !_stopping) Monitor.Wait(_gate);
+                if (_stopping) return;
+            }
+            WritePending();
+        }
+    }
+
+    /// <summary>Store errors are reported once and the points dropped: losing a chart point is better than failing the user's training run.</summary>
+    private void WritePending()
     {
         lock (_writeGate)
         {
@@ -42,10 +83,11 @@ internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<E
                 if (_pending.Count == 0) return;
                 batch = _pending;
                 _pending = [];
+                Monitor.PulseAll(_gate); // room again for a blocked Add
             }
             try
             {
-                store.LogBatch(runId, new RunBatch { Metrics = batch });
+                _store.LogBatch(_runId, new RunBatch { Metrics = batch });
             }
             catch (StoreException e) when (e.Code == StoreErrorCode.InvalidParameterValue && batch.Count > 1)
             {
@@ -63,7 +105,7 @@ internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<E
     {
         try
         {
-            store.LogBatch(runId, new RunBatch { Metrics = points });
+            _store.LogBatch(_runId, new RunBatch { Metrics = points });
         }
         catch (Exception e) when (e is StoreException or IOException or InvalidOperationException)
         {
@@ -75,6 +117,6 @@ internal sealed class MetricBatcher(ITrackingStore store, string runId, Action<E
     {
         if (_reportedError) return;
         _reportedError = true;
-        onError(e);
+        _onError(e);
     }
 }

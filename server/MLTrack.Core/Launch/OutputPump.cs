@@ -34,9 +34,12 @@ internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? e
             {
                 var n = await source.ReadAsync(bytes, cancel).ConfigureAwait(false);
                 if (n == 0) break;
-                Echo(bytes.AsSpan(0, n));
+                // What was read is handed on for storing before anything else (a launcher killed with -9 loses only
+                // what it holds in this moment): its lines to the metric writer, the log to the file, then the terminal.
                 var c = decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
                 splitter.Feed(chars.AsSpan(0, c));
+                log.Flush();
+                Echo(bytes.AsSpan(0, n));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
@@ -46,6 +49,7 @@ internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? e
         var last = decoder.GetChars([], 0, 0, chars, 0, flush: true);
         splitter.Feed(chars.AsSpan(0, last));
         splitter.Complete();
+        log.Flush();
     }
 
     private void Echo(ReadOnlySpan<byte> data)
