@@ -21,11 +21,16 @@ public sealed class TrackingServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string? _mltrackDir;
     private readonly ITrackingStore _store;
+    private readonly ServerLock? _lock;
     private int _disposed;
 
-    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store)
+    /// <summary>How long a server that finds the lock taken waits for the holder's server.json, to name it.</summary>
+    private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(5);
+
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store, ServerLock? held)
     {
         _store = store;
+        _lock = held;
         _app = app;
         Info = info;
         Token = token;
@@ -45,8 +50,12 @@ public sealed class TrackingServer : IAsyncDisposable
     public Task Stopped => _app.WaitForShutdownAsync();
 
     /// <summary>
-    /// Starts listening. Throws <see cref="InvalidOperationException"/> for a non-loopback address without
-    /// <see cref="TrackingServerOptions.AllowRemote"/>, or when server.json names another live server for the same store.
+    /// Starts listening. With a <see cref="TrackingServerOptions.MltrackDirectory"/> it first takes the store's
+    /// <see cref="ServerLock"/> (held until disposed), replays the spool, then writes server.json.
+    /// Throws <see cref="ServerAlreadyRunningException"/> when another server holds the lock (or server.json names
+    /// another live server for the same store), <see cref="InvalidOperationException"/> for a non-loopback address
+    /// without <see cref="TrackingServerOptions.AllowRemote"/> or when server.json cannot be written, and
+    /// <see cref="IOException"/> only when the address cannot be listened on.
     /// </summary>
     public static async Task<TrackingServer> StartAsync(ITrackingStore store, TrackingServerOptions options, CancellationToken ct = default)
     {
@@ -55,8 +64,30 @@ public sealed class TrackingServer : IAsyncDisposable
         if (!bind.IsLoopback && !options.AllowRemote)
             throw new InvalidOperationException(
                 $"Refusing to listen on {bind}: it is reachable from other machines. Bind 127.0.0.1, or allow it explicitly (--allow-remote).");
-        if (options.MltrackDirectory is { } dir && FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
-            throw new InvalidOperationException($"A tracking server for this store is already running at {running.Url} (pid {running.Pid}).");
+        ServerLock? held = null;
+        if (options.MltrackDirectory is { } dir)
+        {
+            held = ServerLock.TryAcquire(dir) ?? throw new ServerAlreadyRunningException(await WaitForRunningAsync(dir, HolderWait, ct));
+            if (FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
+            {
+                held.Dispose(); // a server that does not take the lock (an older mltrack) still counts
+                throw new ServerAlreadyRunningException(running);
+            }
+        }
+        try
+        {
+            return await StartLockedAsync(store, options, log, held, ct);
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<TrackingServer> StartLockedAsync(ITrackingStore store, TrackingServerOptions options, TextWriter log, ServerLock? held, CancellationToken ct)
+    {
+        var bind = options.Bind;
         var token = options.Token ?? (options.MltrackDirectory is { } d ? TokenFile.LoadOrCreate(d) : TokenFile.NewToken());
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -85,15 +116,15 @@ public sealed class TrackingServer : IAsyncDisposable
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
-        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store);
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, held);
         if (options.MltrackDirectory is { } folder)
         {
             try
             {
                 // Replay what clients spooled while no server ran, before clients can find us through server.json,
-                // so a client that comes back online logs after its offline history.
+                // so a client that comes back online logs after its offline history. Only the lock holder replays.
                 await ReplaySpoolAsync(info.Url, token, Path.Combine(folder, SpoolFolderName), log, ct);
-                ServerInfoFile.Write(folder, info);
+                WriteServerInfo(folder, info);
             }
             catch
             {
@@ -102,6 +133,34 @@ public sealed class TrackingServer : IAsyncDisposable
             }
         }
         return server;
+    }
+
+    private static void WriteServerInfo(string folder, ServerInfo info)
+    {
+        try
+        {
+            ServerInfoFile.Write(folder, info);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not a listen error: say what failed (an IOException from here would read as "cannot listen").
+            throw new InvalidOperationException($"Could not write {ServerInfoFile.FileName}, which lets clients find the server: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Polls <see cref="FindRunning"/> until it names a server or <paramref name="timeout"/> passes (a server that holds
+    /// the lock writes server.json once its spool is replayed); null when none appeared.
+    /// </summary>
+    public static async Task<ServerInfo?> WaitForRunningAsync(string mltrackDir, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (FindRunning(mltrackDir) is { } running) return running;
+            if (waited.Elapsed >= timeout) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
     }
 
     /// <summary>
@@ -116,7 +175,15 @@ public sealed class TrackingServer : IAsyncDisposable
         if (!Directory.Exists(spoolDir)) return;
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        await new Spool.SpoolReplayer(http, log).ReplayAsync(spoolDir, ct);
+        try
+        {
+            await new Spool.SpoolReplayer(http, log).ReplayAsync(spoolDir, ct);
+        }
+        catch (Exception e) when ((e is IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException) && !ct.IsCancellationRequested)
+        {
+            // The server still serves; what was not replayed stays in the spool for the next start.
+            log.WriteLine($"mltrack: spool replay stopped ({e.Message}); the rest stays spooled for the next start.");
+        }
     }
 
     public static ServerInfo? FindRunning(string mltrackDir)
@@ -152,6 +219,7 @@ public sealed class TrackingServer : IAsyncDisposable
             // Local deployments created through this server's REST API run in this process: stop them with it.
             await MLTrack.Core.Deploy.DeploymentService.For(_store).DisposeAsync();
             if (_mltrackDir is not null) ServerInfoFile.RemoveIfOurs(_mltrackDir, Info);
+            _lock?.Dispose(); // last: a new server may start once this one no longer answers
         }
     }
 
