@@ -115,7 +115,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         private async Task<Outcome> RunCoreAsync(GitSnapshot git, CancellationToken cancel)
         {
             _log = new OutputLog(_artifacts.PrepareFile(LogArtifactPath));
-            _metrics = new MetricBatcher(store, runId, e => Note($"Could not save metrics: {e.Message}"));
+            _metrics = new MetricBatcher(store, runId, e => Note($"Could not save metrics: {e.Message}"), _log.Flush);
             if (request.Params.Count > 0) store.LogParams(runId, request.Params);
             if (!string.IsNullOrEmpty(git.Diff)) _artifacts.WriteText(DiffArtifactPath, git.Diff);
             try
@@ -261,7 +261,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         }
 
         private Task Pump(Stream source, OutputStreamKind kind, Stream? echo, CancellationToken stop) =>
-            Task.Run(() => new OutputPump(source, kind, echo, _log!, OnLine).RunAsync(stop), CancellationToken.None);
+            Task.Run(() => new OutputPump(source, kind, echo, _log!, OnLine, _metrics!.Touch).RunAsync(stop), CancellationToken.None);
 
         private void OnLine(OutputStreamKind kind, string text, bool truncated)
         {
@@ -307,7 +307,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         {
             var line = $"[mltrack] {message}";
             _log?.WriteLine(line);
-            _log?.Flush();
+            _metrics?.Touch();
             if (!request.EchoOutput) return;
             try
             {
