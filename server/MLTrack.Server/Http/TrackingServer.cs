@@ -54,7 +54,7 @@ public sealed class TrackingServer : IAsyncDisposable
     /// <see cref="ServerLock"/> (held until disposed), replays the spool, then writes server.json.
     /// Throws <see cref="ServerAlreadyRunningException"/> when another server holds the lock (or server.json names
     /// another live server for the same store), <see cref="InvalidOperationException"/> for a non-loopback address
-    /// without <see cref="TrackingServerOptions.AllowRemote"/> or when server.json cannot be written, and
+    /// without <see cref="TrackingServerOptions.AllowRemote"/> or when server.lock cannot be opened or server.json written, and
     /// <see cref="IOException"/> only when the address cannot be listened on.
     /// </summary>
     public static async Task<TrackingServer> StartAsync(ITrackingStore store, TrackingServerOptions options, CancellationToken ct = default)
@@ -67,7 +67,7 @@ public sealed class TrackingServer : IAsyncDisposable
         ServerLock? held = null;
         if (options.MltrackDirectory is { } dir)
         {
-            held = ServerLock.TryAcquire(dir) ?? throw new ServerAlreadyRunningException(await WaitForRunningAsync(dir, HolderWait, ct));
+            held = TakeLock(dir) ?? throw new ServerAlreadyRunningException(await WaitForRunningAsync(dir, HolderWait, ct));
             if (FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
             {
                 held.Dispose(); // a server that does not take the lock (an older mltrack) still counts
@@ -133,6 +133,18 @@ public sealed class TrackingServer : IAsyncDisposable
             }
         }
         return server;
+    }
+
+    private static ServerLock? TakeLock(string folder)
+    {
+        try
+        {
+            return ServerLock.TryAcquire(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Could not open {ServerLock.FileName}, which keeps one server per store: {e.Message}", e);
+        }
     }
 
     private static void WriteServerInfo(string folder, ServerInfo info)
