@@ -1,6 +1,6 @@
 using MLTrack.Bench;
 
-// Usage: ./mltrack bench [suite...]   (suites: store, tracking, deploy, rpc, analytics, reports; default all). Results go to bench/README.md.
+// Usage: ./mltrack bench [suite...]   (suites: store, tracking, deploy, rpc, analytics, reports, launch; default all). Results go to bench/README.md.
 var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>>
 {
     ["store"] = StoreBench.Run,
@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>
     ["rpc"] = RpcBench.Run,
     ["analytics"] = AnalyticsBench.Run,
     ["reports"] = ReportBench.Run,
+    ["launch"] = LaunchBench.Run,
 };
 // `report`: rewrite bench/README.md from the stored results (e.g. after the Node benchmarks ran) without measuring.
 var reportOnly = args is ["report"];

@@ -1,20 +1,23 @@
 """Batches metric points in memory and sends them from a background thread.
 
-A batch is sent every ``interval`` seconds, as soon as ``max_batch`` points wait, at ``flush()`` (``end_run``) and at exit.
+The buffer is bounded in time as well as in size: a batch is sent once its oldest point has waited ``max_delay``
+seconds (0.2 s by default), as soon as ``max_batch`` points wait, at ``flush()`` (``end_run``) and at exit.
 Points are (key, value, timestamp_ms, step) tuples; ``send(run_id, points, batch_id)`` encodes them. Each batch gets
-a fresh ``mltrack_batch_id`` once, before its first attempt, so a retry or a spool replay of the
-same batch is applied once by the server.
+a fresh ``mltrack_batch_id`` once, before its first attempt, so a retry or a spool replay of the same batch is applied
+once by the server. ``take_unsent()`` hands over, for a last-moment flush (SIGTERM), everything not yet sent or
+spooled: the waiting points and the batches being sent at that moment, with their ids.
 """
 import threading
 import time
 import uuid
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional, Tuple
 
 MAX_BATCH = 1000  # MLflow's log-batch limit for metrics
+MAX_DELAY = 0.2  # seconds a point may wait before its batch is sent
 
 
 class MetricBatcher:
-    def __init__(self, send: Callable[[str, list, str], None], interval: float = 1.0, max_batch: int = MAX_BATCH,
+    def __init__(self, send: Callable[[str, list, str], None], interval: float = MAX_DELAY, max_batch: int = MAX_BATCH,
                  on_error: Callable[[BaseException], None] = None):
         self._send = send
         self._interval = interval
@@ -23,7 +26,10 @@ class MetricBatcher:
         self._queue: Dict[str, List[tuple]] = {}
         self._taken: Dict[str, int] = {}  # per run, how many queued points were already sent (avoids re-slicing)
         self._count = 0
-        self._lock = threading.Lock()
+        self._oldest: Optional[float] = None  # monotonic time the oldest waiting point was queued; None when empty
+        self._inflight: Dict[str, Tuple[str, list]] = {}  # batch id -> (run id, points) while being sent
+        # Re-entrant: a SIGTERM handler runs in the main thread, possibly while it is inside add().
+        self._lock = threading.RLock()
         self._send_lock = threading.Lock()
         self._wake = threading.Event()
         self._thread = None
@@ -37,21 +43,29 @@ class MetricBatcher:
                 q = self._queue[run_id] = []
             q.append(point)
             self._count += 1
-            full = self._count >= self._max
+            wake = self._count >= self._max
+            if self._oldest is None:
+                self._oldest = time.monotonic()
+                wake = True  # the sender sleeps until there is something to time
             if self._thread is None and not self._closed:
                 self._start()
-        if full:
+        if wake:
             self._wake.set()
 
     def add_many(self, run_id: str, points: List[tuple]) -> None:
         """Queues points given as (key, value, timestamp_ms, step) tuples."""
+        if not points:
+            return
         with self._lock:
             self._queue.setdefault(run_id, []).extend(points)
             self._count += len(points)
-            full = self._count >= self._max
+            wake = self._count >= self._max
+            if self._oldest is None:
+                self._oldest = time.monotonic()
+                wake = True
             if self._thread is None and not self._closed:
                 self._start()
-        if full:
+        if wake:
             self._wake.set()
 
     def pending(self) -> int:
@@ -63,10 +77,19 @@ class MetricBatcher:
 
     def _loop(self):
         while not self._closed:
-            self._wake.wait(self._interval)
-            self._wake.clear()
+            with self._lock:
+                oldest, full = self._oldest, self._count >= self._max
+            if oldest is None:
+                self._wake.wait()
+                self._wake.clear()
+                continue
+            delay = oldest + self._interval - time.monotonic()
+            if delay > 0 and not full:
+                self._wake.wait(delay)
+                self._wake.clear()
+                continue
             try:
-                self._drain(full_only=False)
+                self._drain()
             except BaseException as e:  # never let the thread die
                 if self._on_error:
                     try:
@@ -93,21 +116,40 @@ class MetricBatcher:
                 else:
                     self._taken[rid] = start
                 self._count -= len(batch)
+                if not self._queue:
+                    self._oldest = None
                 return rid, batch
         return None
 
-    def _drain(self, run_id=None, full_only=False):
+    def _drain(self, run_id=None):
         with self._send_lock:  # one sender at a time keeps batches in order
             while True:
-                item = self._take(run_id)
-                if item is None:
-                    return
-                rid, batch = item
+                with self._lock:
+                    item = self._take(run_id)
+                    if item is None:
+                        return
+                    rid, batch = item
+                    batch_id = uuid.uuid4().hex
+                    self._inflight[batch_id] = (rid, batch)
                 try:
-                    self._send(rid, batch, uuid.uuid4().hex)
+                    self._send(rid, batch, batch_id)
                 except BaseException as e:
                     if self._on_error:
                         self._on_error(e)
+                finally:
+                    with self._lock:
+                        self._inflight.pop(batch_id, None)
+
+    def take_unsent(self) -> List[Tuple[str, list, str]]:
+        """Everything neither acknowledged nor spooled yet, as (run id, points, batch id): the batches being sent now
+        (same ids, so a second copy is applied once) and the waiting points (fresh ids). The queue is left empty."""
+        with self._lock:
+            out = [(rid, batch, bid) for bid, (rid, batch) in self._inflight.items()]
+            while True:
+                item = self._take()
+                if item is None:
+                    return out
+                out.append((item[0], item[1], uuid.uuid4().hex))
 
     def flush(self, run_id: str = None) -> None:
         """Sends every waiting point (of one run, or all) before returning."""

@@ -5,7 +5,9 @@ An artifact upload becomes ``{"method": "PUT", "path": "/api/2.0/mlflow-artifact
 with the file copied to ``<.mltrack>/spool/<run_id>/files/<relpath>`` (``file`` is relative to ``spool/<run_id>/``).
 Every line is written with one ``write`` on an ``O_APPEND`` descriptor under an exclusive ``flock`` and fsynced
 before the call returns. The server replays every spool file at start; the idempotency keys in the bodies
-(runs/create ``run_id``, log-batch ``mltrack_batch_id``) make a replay harmless when repeated.
+(runs/create ``run_id``, log-batch ``mltrack_batch_id``) make a replay harmless when repeated. To replay a file the
+server first renames it to ``<run_id>.jsonl.replaying`` and then takes its lock once, so an append re-opens the file
+when the one it locked is no longer at ``<run_id>.jsonl`` (its line would land in a file already read).
 """
 import json
 import os
@@ -21,16 +23,22 @@ except ImportError:  # pragma: no cover - not on POSIX
 from ._http import dumps
 
 
+CLAIMED_SUFFIX = ".replaying"  # a spool file the server is replaying
+
+
 class Spool:
     def __init__(self, mltrack_folder: str):
         self.folder = os.path.join(mltrack_folder, "spool")
-        self._lock = threading.Lock()
+        # Re-entrant: a SIGTERM flush may run in the main thread while it is inside append.
+        self._lock = threading.RLock()
 
     def path_for(self, run_id: str) -> str:
         return os.path.join(self.folder, run_id + ".jsonl")
 
     def has_pending(self, run_id: str) -> bool:
-        return os.path.exists(self.path_for(run_id))
+        """True while the server has not replayed all of the run's spool (the run keeps spooling, in order)."""
+        path = self.path_for(run_id)
+        return os.path.exists(path) or os.path.exists(path + CLAIMED_SUFFIX)
 
     def append(self, run_id: str, method: str, path: str, body: Any = None, file: Optional[str] = None) -> None:
         record = {"method": method, "path": path}
@@ -39,16 +47,22 @@ class Spool:
         if file is not None:
             record["file"] = file
         line = dumps(record) + b"\n"
+        spool_file = self.path_for(run_id)
         with self._lock:
             os.makedirs(self.folder, exist_ok=True)
-            fd = os.open(self.path_for(run_id), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                if fcntl is not None:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)  # closing releases the lock
+            for _attempt in range(100):
+                fd = os.open(spool_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                try:
+                    if fcntl is not None:
+                        fcntl.flock(fd, fcntl.LOCK_EX)
+                        if not _still_at(fd, spool_file):
+                            continue  # the server claimed this file for replay meanwhile: write to a new one
+                    os.write(fd, line)
+                    os.fsync(fd)
+                    return
+                finally:
+                    os.close(fd)  # closing releases the lock
+            raise OSError(f"could not append to the spool file {spool_file}: it kept being replaced")
 
     def append_file(self, run_id: str, path: str, local_file: str, relpath: str) -> None:
         """Copies ``local_file`` into the spool and appends the PUT that uploads it."""
@@ -74,3 +88,13 @@ class Spool:
         except FileNotFoundError:
             pass
         return out
+
+
+def _still_at(fd: int, path: str) -> bool:
+    """Whether the locked descriptor is still the file at ``path`` (not renamed or removed by a replaying server)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    own = os.fstat(fd)
+    return (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino)

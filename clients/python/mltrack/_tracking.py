@@ -5,6 +5,7 @@ import json
 import math
 import numbers
 import os
+import signal
 import sys
 import threading
 import time
@@ -28,6 +29,7 @@ MAX_PARAMS_PER_BATCH = 100
 MAX_TAGS_PER_BATCH = 100
 MAX_TAG_VALUE = 5000
 PROBE_EVERY = 5.0
+FINAL_TIMEOUT = 0.5  # per request of the SIGTERM flush: whoever sent SIGTERM waits only so long before SIGKILL
 
 
 class MLTrackError(Exception):
@@ -106,6 +108,7 @@ class Client:
         self._steps: Dict[tuple, int] = {}
         self._warnings: Dict[str, List[str]] = {}
         self._suppress = threading.local()
+        self._pid = os.getpid()  # a forked child holds a copy of our queue: only this process may flush it
         self.batcher = MetricBatcher(self._send_batch, on_error=lambda e: self.warn(f"sending metrics failed: {e}", None))
 
     # -- connection -------------------------------------------------------------------------------------------
@@ -207,6 +210,40 @@ class Client:
         """One log-batch of metric points; encoded by hand (the hot path), spooled as a normal JSON body."""
         body = LazyBatch(run_id, points, batch_id)
         self.call(run_id, "POST", API + "/runs/log-batch", body)
+
+    def final_flush(self, end_runs: Optional[List[str]] = None) -> None:
+        """Sends (once, briefly) or spools every point not yet acknowledged or spooled, the batches being sent by the
+        background thread included (same batch ids: applied once), then marks ``end_runs`` KILLED. For SIGTERM, when
+        there is no time for retries."""
+        if os.getpid() != self._pid:
+            return
+        requests = [(rid, API + "/runs/log-batch", LazyBatch(rid, points, bid)) for rid, points, bid in self.batcher.take_unsent()]
+        requests += [(rid, API + "/runs/update", {"run_id": rid, "status": "KILLED", "end_time": _now_ms()}) for rid in end_runs or []]
+        if not requests:
+            return
+        final = None
+        conn = self.connection()
+        if conn.uri and time.monotonic() >= self._down_until:
+            try:
+                final = HttpClient(conn.uri, conn.token, timeout=FINAL_TIMEOUT, retries=0)  # not a connection in use
+            except ValueError:
+                final = None
+        for run_id, path, body in requests:
+            if final is not None and not self._spooled.get(run_id):
+                try:
+                    final.request("POST", path, body=body)
+                    continue
+                except ServerUnavailable:
+                    final.close()
+                    final = None  # down: spool the rest without trying again
+                    self._down_until = time.monotonic() + PROBE_EVERY
+                except ApiError as e:
+                    self.warn(f"sending metrics failed: {e}", None)
+                    continue
+            self._spooled[run_id] = True
+            self._to_spool(run_id, "POST", path, body, None)
+        if final is not None:
+            final.close()
 
     # -- warnings ---------------------------------------------------------------------------------------------
     def warn(self, message: str, run_id: Optional[str] = "current") -> None:
@@ -656,6 +693,53 @@ def _at_exit():
 
 
 atexit.register(_at_exit)
+
+
+# -- SIGTERM: what a launcher's watchdog, a scheduler or `kill` sends before SIGKILL ---------------------------------
+_previous_sigterm = None
+
+
+def _on_sigterm(signum, frame):
+    """Flushes (or spools) the waiting points, then behaves as before us: the previous handler, or death by SIGTERM."""
+    c = _client
+    prev = _previous_sigterm
+    dies = not callable(prev) and prev != signal.SIG_IGN
+    if c is not None:
+        try:
+            # No atexit after a default SIGTERM: end our own runs now (the launcher's run is the launcher's).
+            ends = [i.run_id for st in list(_all_stacks) for i in reversed(st) if not i.attached] if dies else []
+            c.final_flush(ends)
+        except Exception as e:
+            try:
+                sys.stderr.write(f"mltrack: warning: flush on SIGTERM: {e}\n")
+            except Exception:
+                pass
+    if callable(prev):
+        return prev(signum, frame)
+    if not dies:
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(1)
+    os._exit(128 + signal.SIGTERM)  # the signal is pending on another thread: do not carry on as if nothing happened
+
+
+def _install_sigterm_flush() -> None:
+    """Chains our SIGTERM handler in front of the current one (only the main thread may set handlers)."""
+    global _previous_sigterm
+    if threading.current_thread() is not threading.main_thread():
+        return
+    try:
+        prev = signal.getsignal(signal.SIGTERM)
+        if prev is _on_sigterm:
+            return
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError, AttributeError):
+        return
+    _previous_sigterm = prev
+
+
+_install_sigterm_flush()
 
 
 # -- the client's own file I/O (model files, spool, temp copies) is not the user's: capture hooks skip it -----------

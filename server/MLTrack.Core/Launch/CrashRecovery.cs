@@ -24,6 +24,11 @@ public static class CrashRecovery
     /// Python process that logs through the client, not an mltrack launcher.)</item>
     /// <item>otherwise (including a start time we cannot read): still running.</item>
     /// </list>
+    /// A run whose owner is gone is still left RUNNING while any process carrying its environment marker
+    /// (<c>MLTRACK_RUN_ID=&lt;run&gt;</c>, inherited by everything the launcher started) is alive: a CRASHED run has no
+    /// live process. Such leftovers are not killed here (any mltrack command runs this check, and killing a user's
+    /// processes is the launcher's watchdog's job, which does it within about 2 s of the launcher's death); the next
+    /// check after they are gone marks the run.
     /// A log left by the dead launcher is recorded as the <c>logs/output.log</c> artifact when present.
     /// Returns the ids of the runs marked.
     /// </summary>
@@ -34,7 +39,7 @@ public static class CrashRecovery
         foreach (var run in store.ListRunningRuns())
         {
             if (run.Pid is not { } pid || !string.Equals(run.Host, host, StringComparison.OrdinalIgnoreCase)) continue;
-            if (IsOwnerAlive(pid, run.StartTime)) continue;
+            if (IsOwnerAlive(pid, run.StartTime) || AreProcessesAlive(run.RunId)) continue;
             try
             {
                 store.UpdateRun(run.RunId, new RunUpdate { Status = RunStatus.CRASHED, EndTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
@@ -56,6 +61,9 @@ public static class CrashRecovery
         if (ProcessTree.GetStartTime(pid) is not { } started) return true; // cannot tell: never crash a run that may be live
         return started.ToUnixTimeMilliseconds() <= runStartMs + StartToleranceMs;
     }
+
+    /// <summary>True while a process started for the run (it carries the run's environment marker) is alive.</summary>
+    internal static bool AreProcessesAlive(string runId) => ProcessTree.AnyMarkedAlive($"{RunLauncher.RunIdVariable}={runId}");
 
     private static void RecordLeftoverLog(ITrackingStore store, string runId)
     {

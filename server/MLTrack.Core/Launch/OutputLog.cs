@@ -4,7 +4,8 @@ namespace MLTrack.Core.Launch;
 
 /// <summary>
 /// The run's combined stdout+stderr log file. Both pumps write through one lock, so whole lines keep their arrival
-/// order. Buffered, and flushed on the launcher's tick, so a tail in the editor lags by at most that tick.
+/// order. Buffered only briefly: the launcher's writer thread flushes it as soon as a read brought new text, so what
+/// was read is in the file (the OS's, which outlives our process) within milliseconds.
 /// </summary>
 internal sealed class OutputLog : IDisposable
 {

@@ -7,7 +7,8 @@ namespace MLTrack.Core.Launch;
 /// to the run log and, line by line, to a handler. Bytes are decoded as UTF-8 with replacement characters, so output
 /// that is not valid UTF-8 is kept readable instead of failing the run.
 /// </summary>
-internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? echo, OutputLog log, Action<OutputStreamKind, string, bool> onLine)
+/// <param name="onRead">Called after each read's lines were handed on: the log has new text to flush.</param>
+internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? echo, OutputLog log, Action<OutputStreamKind, string, bool> onLine, Action onRead)
 {
     public const int MaxLineChars = 64 * 1024;
     private const int ReadSize = 16 * 1024;
@@ -34,9 +35,12 @@ internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? e
             {
                 var n = await source.ReadAsync(bytes, cancel).ConfigureAwait(false);
                 if (n == 0) break;
-                Echo(bytes.AsSpan(0, n));
+                // What was read is handed on for storing before anything else (a launcher killed with -9 loses only
+                // what it holds in this moment): its lines and log text to the writer, then the terminal.
                 var c = decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
                 splitter.Feed(chars.AsSpan(0, c));
+                onRead();
+                Echo(bytes.AsSpan(0, n));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
@@ -46,6 +50,7 @@ internal sealed class OutputPump(Stream source, OutputStreamKind kind, Stream? e
         var last = decoder.GetChars([], 0, 0, chars, 0, flush: true);
         splitter.Feed(chars.AsSpan(0, last));
         splitter.Complete();
+        log.Flush();
     }
 
     private void Echo(ReadOnlySpan<byte> data)

@@ -24,7 +24,6 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
     public const string RunIdVariable = "MLTRACK_RUN_ID";
     public const string ExperimentIdVariable = "MLTRACK_EXPERIMENT_ID";
 
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(250);
     // How long to keep reading after the process exited. Output normally ends at exit; a background process that
     // inherited the pipes can keep them open forever, and must not keep the run open with it.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
@@ -101,6 +100,9 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
     private sealed class Session(ITrackingStore store, string runId, string experimentId, LaunchRequest request, OutputMetricParser parser, string cwd, IArtifactMirror? mirror)
     {
         private readonly RunArtifacts _artifacts = new(store, runId, mirror);
+
+        /// <summary>Every process the run starts inherits this environment entry, so it is found even after being orphaned.</summary>
+        private string Marker => $"{RunIdVariable}={runId}";
         private OutputLog? _log;
         private MetricBatcher? _metrics;
 
@@ -122,7 +124,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         private async Task<Outcome> RunCoreAsync(GitSnapshot git, CancellationToken cancel)
         {
             _log = new OutputLog(_artifacts.PrepareFile(LogArtifactPath));
-            _metrics = new MetricBatcher(store, runId, e => Note($"Could not save metrics: {e.Message}"));
+            _metrics = new MetricBatcher(store, runId, e => Note($"Could not save metrics: {e.Message}"), _log.Flush);
             if (request.Params.Count > 0) store.LogParams(runId, request.Params);
             if (!string.IsNullOrEmpty(git.Diff)) _artifacts.WriteText(DiffArtifactPath, git.Diff);
             try
@@ -135,10 +137,13 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
             }
             if (!Directory.Exists(cwd)) return StartFailure($"Working directory not found: {cwd}", null);
 
+            // Before the child: a launcher killed right after starting it must still take it along.
+            using var guard = ChildGuard.Start(Marker, Note);
             using var process = new Process { StartInfo = StartInfo() };
             try
             {
                 if (!process.Start()) return StartFailure($"Could not start {request.Command[0]}", 126);
+                guard.Watch(process.Id);
             }
             catch (Win32Exception e)
             {
@@ -182,15 +187,12 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
                 Pump(process.StandardOutput.BaseStream, OutputStreamKind.Stdout, request.EchoOutput ? Console.OpenStandardOutput() : null, stopPumps.Token),
                 Pump(process.StandardError.BaseStream, OutputStreamKind.Stderr, request.EchoOutput ? Console.OpenStandardError() : null, stopPumps.Token),
             };
-            using var stopTicker = new CancellationTokenSource();
-            var ticker = TickAsync(stopTicker.Token);
             await using var sampler = request.SystemMetricsInterval > TimeSpan.Zero
                 ? new SystemMetricsSampler(pid, _metrics!.Add, request.SystemMetricsInterval)
                 : null;
             sampler?.Start();
 
-            // Every process the run starts inherits this entry, so it is found even after being orphaned.
-            var marker = $"{RunIdVariable}={runId}";
+            var marker = Marker;
             var cancelled = false;
             try
             {
@@ -236,8 +238,6 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
                 await stopPumps.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
             }
-            await stopTicker.CancelAsync().ConfigureAwait(false);
-            await ticker.ConfigureAwait(false);
             return new Outcome(status, exitCode, null);
         }
 
@@ -270,7 +270,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         }
 
         private Task Pump(Stream source, OutputStreamKind kind, Stream? echo, CancellationToken stop) =>
-            Task.Run(() => new OutputPump(source, kind, echo, _log!, OnLine).RunAsync(stop), CancellationToken.None);
+            Task.Run(() => new OutputPump(source, kind, echo, _log!, OnLine, _metrics!.Touch).RunAsync(stop), CancellationToken.None);
 
         private void OnLine(OutputStreamKind kind, string text, bool truncated)
         {
@@ -282,22 +282,6 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
             catch (Exception)
             {
                 // A failing listener (an editor that went away) must not stop the output pump.
-            }
-        }
-
-        private async Task TickAsync(CancellationToken stop)
-        {
-            using var timer = new PeriodicTimer(FlushInterval);
-            try
-            {
-                while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-                {
-                    _metrics!.Flush();
-                    _log!.Flush();
-                }
-            }
-            catch (OperationCanceledException)
-            {
             }
         }
 
@@ -332,6 +316,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         {
             var line = $"[mltrack] {message}";
             _log?.WriteLine(line);
+            _metrics?.Touch();
             if (!request.EchoOutput) return;
             try
             {
@@ -357,7 +342,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
                     error ??= $"Could not finish recording the run: {e.Message}";
                 }
             }
-            Try(() => _metrics?.Flush());
+            Try(() => _metrics?.Dispose());
             Try(() => _log?.Dispose());
             if (_log is not null) Try(() => _artifacts.Record(LogArtifactPath));
             if (outcome.Error is not null) Try(() => store.SetTag(runId, ErrorTag, outcome.Error));

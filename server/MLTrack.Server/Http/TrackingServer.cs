@@ -23,12 +23,17 @@ public sealed class TrackingServer : IAsyncDisposable
     private readonly string? _mltrackDir;
     private readonly ITrackingStore _store;
     private readonly IDisposable _errorBodies;
+    private readonly ServerLock? _lock;
     private int _disposed;
 
-    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store, IDisposable errorBodies)
+    /// <summary>How long a server that finds the lock taken waits for the holder's server.json, to name it.</summary>
+    private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(5);
+
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store, IDisposable errorBodies, ServerLock? held)
     {
         _store = store;
         _errorBodies = errorBodies;
+        _lock = held;
         _app = app;
         Info = info;
         Token = token;
@@ -48,8 +53,12 @@ public sealed class TrackingServer : IAsyncDisposable
     public Task Stopped => _app.WaitForShutdownAsync();
 
     /// <summary>
-    /// Starts listening. Throws <see cref="InvalidOperationException"/> for a non-loopback address without
-    /// <see cref="TrackingServerOptions.AllowRemote"/>, or when server.json names another live server for the same store.
+    /// Starts listening. With a <see cref="TrackingServerOptions.MltrackDirectory"/> it first takes the store's
+    /// <see cref="ServerLock"/> (held until disposed), replays the spool, then writes server.json.
+    /// Throws <see cref="ServerAlreadyRunningException"/> when another server holds the lock (or server.json names
+    /// another live server for the same store), <see cref="InvalidOperationException"/> for a non-loopback address
+    /// without <see cref="TrackingServerOptions.AllowRemote"/> or when server.lock cannot be opened or server.json written, and
+    /// <see cref="IOException"/> only when the address cannot be listened on.
     /// </summary>
     public static async Task<TrackingServer> StartAsync(ITrackingStore store, TrackingServerOptions options, CancellationToken ct = default)
     {
@@ -58,8 +67,30 @@ public sealed class TrackingServer : IAsyncDisposable
         if (!bind.IsLoopback && !options.AllowRemote)
             throw new InvalidOperationException(
                 $"Refusing to listen on {bind}: it is reachable from other machines. Bind 127.0.0.1, or allow it explicitly (--allow-remote).");
-        if (options.MltrackDirectory is { } dir && FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
-            throw new InvalidOperationException($"A tracking server for this store is already running at {running.Url} (pid {running.Pid}).");
+        ServerLock? held = null;
+        if (options.MltrackDirectory is { } dir)
+        {
+            held = TakeLock(dir) ?? throw new ServerAlreadyRunningException(await WaitForRunningAsync(dir, HolderWait, ct));
+            if (FindRunning(dir) is { } running && SameStore(running.Store, store.Location))
+            {
+                held.Dispose(); // a server that does not take the lock (an older mltrack) still counts
+                throw new ServerAlreadyRunningException(running);
+            }
+        }
+        try
+        {
+            return await StartLockedAsync(store, options, log, held, ct);
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<TrackingServer> StartLockedAsync(ITrackingStore store, TrackingServerOptions options, TextWriter log, ServerLock? held, CancellationToken ct)
+    {
+        var bind = options.Bind;
         var token = options.Token ?? (options.MltrackDirectory is { } d ? TokenFile.LoadOrCreate(d) : TokenFile.NewToken());
         RemoveAbandonedUploads(store, log);
 
@@ -100,15 +131,15 @@ public sealed class TrackingServer : IAsyncDisposable
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
-        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, errorBodiesSubscription);
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, errorBodiesSubscription, held);
         if (options.MltrackDirectory is { } folder)
         {
             try
             {
                 // Replay what clients spooled while no server ran, before clients can find us through server.json,
-                // so a client that comes back online logs after its offline history.
+                // so a client that comes back online logs after its offline history. Only the lock holder replays.
                 await ReplaySpoolAsync(info.Url, token, Path.Combine(folder, SpoolFolderName), log, ct);
-                ServerInfoFile.Write(folder, info);
+                WriteServerInfo(folder, info);
             }
             catch
             {
@@ -119,10 +150,46 @@ public sealed class TrackingServer : IAsyncDisposable
         return server;
     }
 
+    private static ServerLock? TakeLock(string folder)
+    {
+        try
+        {
+            return ServerLock.TryAcquire(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Could not open {ServerLock.FileName}, which keeps one server per store: {e.Message}", e);
+        }
+    }
+
+    private static void WriteServerInfo(string folder, ServerInfo info)
+    {
+        try
+        {
+            ServerInfoFile.Write(folder, info);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not a listen error: say what failed (an IOException from here would read as "cannot listen").
+            throw new InvalidOperationException($"Could not write {ServerInfoFile.FileName}, which lets clients find the server: {e.Message}", e);
+        }
+    }
+
     /// <summary>
-    /// The server named by <c>&lt;mltrackDir&gt;/server.json</c> when its process is alive and its <c>/health</c> answers;
-    /// null when there is none or the file is stale.
+    /// Polls <see cref="FindRunning"/> until it names a server or <paramref name="timeout"/> passes (a server that holds
+    /// the lock writes server.json once its spool is replayed); null when none appeared.
     /// </summary>
+    public static async Task<ServerInfo?> WaitForRunningAsync(string mltrackDir, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (FindRunning(mltrackDir) is { } running) return running;
+            if (waited.Elapsed >= timeout) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
     /// <summary>Where offline Python clients append the requests they could not send (<c>.mltrack/spool</c>).</summary>
     public const string SpoolFolderName = "spool";
 
@@ -131,7 +198,15 @@ public sealed class TrackingServer : IAsyncDisposable
         if (!Directory.Exists(spoolDir)) return;
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        await new Spool.SpoolReplayer(http, log).ReplayAsync(spoolDir, ct);
+        try
+        {
+            await new Spool.SpoolReplayer(http, log).ReplayAsync(spoolDir, ct);
+        }
+        catch (Exception e) when ((e is IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException) && !ct.IsCancellationRequested)
+        {
+            // The server still serves; what was not replayed stays in the spool for the next start.
+            log.WriteLine($"mltrack: spool replay stopped ({e.Message}); the rest stays spooled for the next start.");
+        }
     }
 
     /// <summary>Temporary files of uploads cut off by a crash: never served or listed, but they hold disk space until removed.</summary>
@@ -148,6 +223,10 @@ public sealed class TrackingServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The server named by <c>&lt;mltrackDir&gt;/server.json</c> when its process is alive and its <c>/health</c> answers;
+    /// null when there is none or the file is stale.
+    /// </summary>
     public static ServerInfo? FindRunning(string mltrackDir)
     {
         if (ServerInfoFile.TryRead(mltrackDir) is not { } info) return null;
@@ -182,6 +261,7 @@ public sealed class TrackingServer : IAsyncDisposable
             // Local deployments created through this server's REST API run in this process: stop them with it.
             await MLTrack.Core.Deploy.DeploymentService.For(_store).DisposeAsync();
             if (_mltrackDir is not null) ServerInfoFile.RemoveIfOurs(_mltrackDir, Info);
+            _lock?.Dispose(); // last: a new server may start once this one no longer answers
         }
     }
 

@@ -39,13 +39,18 @@ public sealed class TrackingSession : IAsyncDisposable
                 }, ct);
                 return new TrackingSession(server.BaseAddress, server.Token, server);
             }
-            catch (InvalidOperationException) when (attempt < 3)
+            catch (ServerAlreadyRunningException e) when (attempt < 3)
             {
-                // Another launcher started one between our look and our start: use that one.
-                await Task.Delay(100, ct);
+                // Another process started one between our look and our start (it holds the lock): use that one once
+                // it is up; it may still be replaying the spool.
+                if ((e.Running ?? await TrackingServer.WaitForRunningAsync(dir, OtherServerWait, ct)) is { } other)
+                    return new TrackingSession(other.Url, TokenFile.LoadOrCreate(dir), null);
             }
         }
     }
+
+    /// <summary>How long to wait for a server that another process is starting (it replays the spool first).</summary>
+    private static readonly TimeSpan OtherServerWait = TimeSpan.FromSeconds(30);
 
     public async ValueTask DisposeAsync()
     {

@@ -44,10 +44,18 @@ public sealed class TrackingServerHost : IAsyncDisposable
                 .ConfigureAwait(false);
             Endpoint = new TrackingEndpoint(_server.BaseAddress, _server.Token);
         }
-        catch (InvalidOperationException e) when (TrackingServer.FindRunning(mltrackDirectory) is { } running)
+        catch (ServerAlreadyRunningException e)
         {
-            log.WriteLine($"mltrack rpc: {e.Message} Launched runs will log to it.");
-            Endpoint = new TrackingEndpoint(running.Url, TokenFile.LoadOrCreate(mltrackDirectory));
+            // The other server may still be starting (replaying the spool): wait for it, bounded.
+            if ((e.Running ?? await TrackingServer.WaitForRunningAsync(mltrackDirectory, StartWait, cancellationToken).ConfigureAwait(false)) is { } running)
+            {
+                log.WriteLine($"mltrack rpc: a tracking server for this store is already running at {running.Url.ToString().TrimEnd('/')} (pid {running.Pid}). Launched runs will log to it.");
+                Endpoint = new TrackingEndpoint(running.Url, TokenFile.LoadOrCreate(mltrackDirectory));
+            }
+            else
+            {
+                log.WriteLine($"mltrack rpc: {e.Message} Launched runs still record output metrics, but clients inside them cannot log until it is up.");
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -82,14 +82,23 @@ public sealed class UiServer : IAsyncDisposable
         {
             // Another live server for this store (an editor's backend, `mltrack server`) keeps server.json; we still serve.
             var another = TrackingServer.FindRunning(mltrackDir) is not null;
-            server = await TrackingServer.StartAsync(store, new TrackingServerOptions
+            var serverOptions = new TrackingServerOptions
             {
                 Bind = new BindAddress(System.Net.IPAddress.Loopback, options.Port),
                 MltrackDirectory = another ? null : mltrackDir,
                 Token = token,
                 Log = log,
                 ConfigureApp = endpoints.Install,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            try
+            {
+                server = await TrackingServer.StartAsync(store, serverOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ServerAlreadyRunningException)
+            {
+                // One started between our look and our start (it holds the store's lock): serve without server.json.
+                server = await TrackingServer.StartAsync(store, serverOptions with { MltrackDirectory = null }, cancellationToken).ConfigureAwait(false);
+            }
             // The session finds the server above through server.json (or the other one): runs launched from a panel log to it.
             await rpc.InitializeAsync(storePath, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
             return new UiServer(server, rpc, hub, sessions, webviews);

@@ -47,6 +47,27 @@ public sealed class CrashRecoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_run_whose_launcher_died_stays_running_while_a_process_it_started_lives()
+    {
+        var run = StartRun(DeadPid());
+        var psi = new System.Diagnostics.ProcessStartInfo("sleep", "1000") { UseShellExecute = false };
+        psi.Environment[RunLauncher.RunIdVariable] = run.RunId; // what every process the launcher started inherits
+        using var leftover = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            Assert.Empty(CrashRecovery.MarkCrashedRuns(Store));
+            Assert.Equal(RunStatus.RUNNING, Store.GetRun(run.RunId).Status);
+        }
+        finally
+        {
+            leftover.Kill();
+            leftover.WaitForExit();
+        }
+
+        Assert.Equal([run.RunId], CrashRecovery.MarkCrashedRuns(Store));
+    }
+
+    [Fact]
     public void A_run_from_another_host_is_left_running()
     {
         var run = StartRun(DeadPid(), host: "some-other-machine");

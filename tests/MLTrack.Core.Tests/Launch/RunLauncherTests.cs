@@ -153,6 +153,73 @@ public sealed class RunLauncherTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("to-out\nto-err\n"u8)), artifact.Sha256);
     }
 
+    /// <summary>
+    /// For each of 9 lines printed 270 ms apart: how long after the launcher read it (the listener is called then) its
+    /// point is in the store, and its text in the log file. What a launcher killed with -9 loses is what it had read
+    /// but not yet written; a write on a timer (every 250 ms) left that at 125 ms on average.
+    /// </summary>
+    private async Task<(List<double> Points, List<double> Log)> DelaysAfterReading()
+    {
+        var pointDelays = new ConcurrentBag<double>();
+        var logDelays = new ConcurrentBag<double>();
+        var checks = new ConcurrentBag<Task>();
+        string? logPath = null;
+        var result = await Launch(new LaunchRequest
+        {
+            Command = ["python3", "-c", "import time\nfor i in range(1, 10):\n    print(f'loss={i}', flush=True)\n    time.sleep(0.27)"],
+            OnRunCreated = id => logPath = new RunArtifacts(Store, id).GetLocalPath(RunLauncher.LogArtifactPath),
+            OnOutputLine = (id, _, line) =>
+            {
+                var count = int.Parse(line["loss=".Length..]);
+                checks.Add(Task.Run(() =>
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    bool pointIn = false, logIn = false;
+                    while (clock.Elapsed < TimeSpan.FromSeconds(2) && !(pointIn && logIn))
+                    {
+                        if (!pointIn && Store.GetMetricHistory(id, "loss").Count >= count)
+                        {
+                            pointIn = true;
+                            pointDelays.Add(clock.Elapsed.TotalMilliseconds);
+                        }
+                        if (!logIn && ReadShared(logPath!).Contains(line + "\n", StringComparison.Ordinal))
+                        {
+                            logIn = true;
+                            logDelays.Add(clock.Elapsed.TotalMilliseconds);
+                        }
+                        Thread.Sleep(2);
+                    }
+                }));
+            },
+            SystemMetricsInterval = TimeSpan.Zero,
+        });
+        await Task.WhenAll(checks);
+        Assert.Equal(RunStatus.FINISHED, result.Status);
+        return ([.. pointDelays.Order()], [.. logDelays.Order()]);
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    [Fact]
+    public async Task A_printed_point_is_in_the_store_moments_after_its_line_is_read()
+    {
+        var (points, _) = await DelaysAfterReading();
+        Assert.Equal(9, points.Count);
+        Assert.True(points[4] < 50, $"median {points[4]:0} ms from reading a line to its point in the store ({string.Join(", ", points.Select(d => $"{d:0}"))})");
+    }
+
+    [Fact]
+    public async Task A_printed_line_is_in_the_log_file_moments_after_it_is_read()
+    {
+        var (_, log) = await DelaysAfterReading();
+        Assert.Equal(9, log.Count);
+        Assert.True(log[4] < 50, $"median {log[4]:0} ms from reading a line to it in the log file ({string.Join(", ", log.Select(d => $"{d:0}"))})");
+    }
+
     [Fact]
     public async Task Output_lines_are_streamed_to_the_listener_with_their_stream()
     {

@@ -127,7 +127,9 @@ public sealed class RunCommandTests : IDisposable
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var comm = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-                if (int.Parse(fields[1]) == parentPid && (name is null || comm == name)) return Process.GetProcessById(pid);
+                // The launcher's watchdog is a child too (a /bin/sh), not the run's process.
+                var watchdog = File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("mltrack-watchdog", StringComparison.Ordinal);
+                if (int.Parse(fields[1]) == parentPid && !watchdog && (name is null || comm == name)) return Process.GetProcessById(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { }
         }

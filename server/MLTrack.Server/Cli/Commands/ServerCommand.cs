@@ -5,7 +5,8 @@ namespace MLTrack.Server.Cli.Commands;
 
 /// <summary>
 /// <c>mltrack server [--http 127.0.0.1:PORT] [--allow-remote]</c>: runs the tracking HTTP server for the workspace
-/// store in the foreground until Ctrl+C. Refuses to start when <c>server.json</c> names a live server for the store.
+/// store in the foreground until Ctrl+C. Refuses to start (naming the running server's URL and pid, exit code 1)
+/// when another server holds the store's <c>server.lock</c> or <c>server.json</c> names a live one.
 /// </summary>
 public static class ServerCommand
 {
@@ -32,12 +33,7 @@ public static class ServerCommand
                 throw new UsageException(e.Message);
             }
             var mltrackDir = Path.GetDirectoryName(Path.GetFullPath(store.Location))!;
-            if (TrackingServer.FindRunning(mltrackDir) is { } running)
-            {
-                output.Error.WriteLine($"error: a tracking server for this store is already running (pid {running.Pid}):");
-                output.Out.WriteLine(running.Url.ToString().TrimEnd('/'));
-                return ExitCodes.Error;
-            }
+            if (TrackingServer.FindRunning(mltrackDir) is { } running) return AlreadyRunning(output, running);
             TrackingServer server;
             try
             {
@@ -49,6 +45,10 @@ public static class ServerCommand
                     Log = output.Error,
                     ArtifactMirror = GlobalOptions.ArtifactMirror(parse),
                 }, cancel).GetAwaiter().GetResult();
+            }
+            catch (ServerAlreadyRunningException e) when (e.Running is { } other)
+            {
+                return AlreadyRunning(output, other); // started at the same instant as that one: it won the lock
             }
             catch (InvalidOperationException e)
             {
@@ -81,5 +81,13 @@ public static class ServerCommand
             return ExitCodes.Ok;
         }), CancellationToken.None));
         return cmd;
+    }
+
+    /// <summary>The answer when another server serves the store: its pid on stderr, its URL alone on stdout.</summary>
+    private static int AlreadyRunning(CliOutput output, ServerInfo running)
+    {
+        output.Error.WriteLine($"error: a tracking server for this store is already running (pid {running.Pid}):");
+        output.Out.WriteLine(running.Url.ToString().TrimEnd('/'));
+        return ExitCodes.Error;
     }
 }
