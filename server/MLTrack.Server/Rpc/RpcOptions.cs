@@ -21,6 +21,12 @@ public sealed record RpcOptions
     /// <summary>How long a stopped run's processes get between SIGTERM and SIGKILL.</summary>
     public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long input that can only be a malformed frame if nothing follows (a header without its blank line, a JSON
+    /// body shorter than its Content-Length) waits for more bytes before it is answered as malformed.
+    /// </summary>
+    public TimeSpan FrameStallTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Where diagnostics go; never standard output, which carries the protocol. Default: standard error.</summary>
     public TextWriter? Log { get; init; }
 }
