@@ -39,7 +39,7 @@ public sealed class RpcConnection : IAsyncDisposable
         options ??= new RpcOptions();
         var log = options.Log ?? Console.Error;
         var methods = RpcMethodTable.Instance;
-        var handler = new LspMessageHandler(sending, receiving, RpcJson.CreateServerFormatter(methods), methods, options.FrameStallTimeout, log);
+        var handler = new LspMessageHandler(sending, receiving, RpcJson.CreateServerFormatter(methods), methods, options.FrameStallTimeout, log, options.MaxMessageBytes);
         var rpc = new MLTrackJsonRpc(handler, log);
         var notifier = new RpcNotifier((method, args) => rpc.NotifyWithParameterObjectAsync(method, args), options);
         var session = new RpcSession(options, notifier);

@@ -27,6 +27,12 @@ public sealed record RpcOptions
     /// </summary>
     public TimeSpan FrameStallTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The largest message body the backend reads (a larger Content-Length is a malformed frame); also how much
+    /// garbage it skips looking for the next header before it gives the input up as not JSON-RPC at all.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>Where diagnostics go; never standard output, which carries the protocol. Default: standard error.</summary>
     public TextWriter? Log { get; init; }
 }

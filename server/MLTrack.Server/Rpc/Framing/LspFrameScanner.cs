@@ -18,9 +18,8 @@ namespace MLTrack.Server.Rpc.Framing;
 /// complete and anything but whitespace follows it (or nothing more comes, <c>stalled</c>), the frame is bad.</item>
 /// </list>
 /// </summary>
-internal sealed class LspFrameScanner(int maxBodyBytes = LspFrameScanner.DefaultMaxBodyBytes)
+internal sealed class LspFrameScanner(int maxBodyBytes)
 {
-    public const int DefaultMaxBodyBytes = 64 * 1024 * 1024;
     public const int MaxHeaderBytes = 8 * 1024;
 
     private static ReadOnlySpan<byte> ContentLength => "Content-Length:"u8;
@@ -74,8 +73,8 @@ internal sealed class LspFrameScanner(int maxBodyBytes = LspFrameScanner.Default
     private ScanResult ScanFrame(ReadOnlySpan<byte> data, bool stalled)
     {
         if (data.IsEmpty) return ScanResult.More(0, mayStall: false);
-        var problem = ParseHeader(data, out int headerLength, out int length);
-        if (problem is not null) return BadHeader(problem);
+        var problem = ParseHeader(data, out int headerLength, out int length, out int resumeAt);
+        if (problem is not null) return BadHeader(problem, resumeAt);
         if (headerLength == 0)
             return stalled ? BadHeader($"the header '{Preview(data)}' is incomplete and nothing more arrived") : ScanResult.More(0, mayStall: true);
         if (data.Length - headerLength >= length) return new(ScanKind.Frame, headerLength + length, headerLength, length);
@@ -121,10 +120,10 @@ internal sealed class LspFrameScanner(int maxBodyBytes = LspFrameScanner.Default
     public static string TooLarge(int declared, int actual) =>
         $"Malformed frame: Content-Length {declared} is larger than the message ({actual} bytes of JSON); the message was not run.";
 
-    private ScanResult BadHeader(string problem)
+    private ScanResult BadHeader(string problem, int resumeAt = 1)
     {
         StartResync();
-        return new(ScanKind.Bad, 1, Code: RpcErrorCodes.InvalidRequest,
+        return new(ScanKind.Bad, resumeAt, Code: RpcErrorCodes.InvalidRequest,
             Message: $"Malformed frame: {problem}; skipped to the next 'Content-Length:' header.");
     }
 
@@ -146,10 +145,13 @@ internal sealed class LspFrameScanner(int maxBodyBytes = LspFrameScanner.Default
 
     /// <summary>
     /// Parses the header block at the start of <paramref name="data"/>. Returns a problem, or null with
-    /// <paramref name="headerLength"/> 0 while it is incomplete (and nothing seen so far is wrong).
+    /// <paramref name="headerLength"/> 0 while it is incomplete (and nothing seen so far is wrong). After a problem,
+    /// <paramref name="resumeAt"/> is where to look for the next header: one byte on (garbage may hide a frame), or
+    /// past the offending line once a Content-Length line has shown this is a real header.
     /// </summary>
-    private string? ParseHeader(ReadOnlySpan<byte> data, out int headerLength, out int contentLength)
+    private string? ParseHeader(ReadOnlySpan<byte> data, out int headerLength, out int contentLength, out int resumeAt)
     {
+        resumeAt = 1;
         headerLength = 0;
         contentLength = -1;
         int pos = 0;
@@ -180,8 +182,13 @@ internal sealed class LspFrameScanner(int maxBodyBytes = LspFrameScanner.Default
                 headerLength = pos + 2;
                 return null;
             }
+            bool hadLength = contentLength >= 0;
             var problem = CheckLine(data, rest[..eol], complete: true, ref contentLength);
-            if (problem is not null) return problem;
+            if (problem is not null)
+            {
+                if (hadLength) resumeAt = pos + eol + 2;
+                return problem;
+            }
             pos += eol + 2;
         }
     }

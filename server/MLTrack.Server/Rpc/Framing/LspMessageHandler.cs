@@ -32,7 +32,7 @@ internal sealed class LspMessageHandler : StreamMessageHandler
     /// <param name="stallTimeout">How long bytes that can only be a bad frame if nothing follows (a header without
     /// its blank line, a JSON body shorter than its Content-Length) wait for more before they are answered as bad.</param>
     public LspMessageHandler(Stream sending, Stream receiving, IJsonRpcMessageFormatter formatter, RpcMethodTable methods,
-        TimeSpan stallTimeout, TextWriter log, int maxBodyBytes = LspFrameScanner.DefaultMaxBodyBytes)
+        TimeSpan stallTimeout, TextWriter log, int maxBodyBytes)
         : base(sending, receiving, formatter)
     {
         _scanner = new LspFrameScanner(maxBodyBytes);
