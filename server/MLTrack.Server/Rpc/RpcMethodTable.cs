@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
@@ -51,15 +52,22 @@ internal sealed class RpcMethodTable
     /// Why <paramref name="request"/>'s params cannot fit its method, or null (unknown methods are left to the
     /// dispatcher's -32601). A wrong params kind inside an object is found later, while deserializing.
     /// </summary>
-    public string? Refusal(JsonRpcRequest request, Func<bool> paramsAbsentOrNull)
+    /// <param name="body">The request's JSON, looked at only when its params seem absent.</param>
+    public string? Refusal(JsonRpcRequest request, byte[] body)
     {
         if (Find(request.Method) is not { } shape) return null;
         if (shape.ParamsType is null)
             return request.ArgumentCount > 0 ? $"'{shape.Name}' takes no params." : null;
         // Absent or null params leave StreamJsonRpc no argument; an empty array or object goes on to deserialization.
-        if (shape.ParamsRequired && !request.ArgumentsAreNamed && request.ArgumentCount == 0 && paramsAbsentOrNull())
+        if (shape.ParamsRequired && !request.ArgumentsAreNamed && request.ArgumentCount == 0 && ParamsAbsentOrNull(body))
             return $"'{shape.Name}' needs params: an object{Members(shape.ParamsType)}.";
         return null;
+    }
+
+    private static bool ParamsAbsentOrNull(byte[] body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return !doc.RootElement.TryGetProperty("params", out var p) || p.ValueKind == JsonValueKind.Null;
     }
 
     /// <summary>" with runId" / " with runId and key": the members without a default, as the params' JSON names them.</summary>

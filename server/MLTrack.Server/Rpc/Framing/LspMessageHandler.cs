@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
@@ -114,7 +113,7 @@ internal sealed class LspMessageHandler : StreamMessageHandler
             return null;
         }
         _start += r.Consumed;
-        if (message is JsonRpcRequest request && _methods.Refusal(request, () => ParamsAbsentOrNull(body)) is { } refusal)
+        if (message is JsonRpcRequest request && _methods.Refusal(request, body) is { } refusal)
         {
             if (request.IsResponseExpected) await ReportAsync(request.RequestId, RpcErrorCodes.InvalidParams, refusal, cancellationToken).ConfigureAwait(false);
             else _log.WriteLine($"mltrack rpc: ignored the notification '{request.Method}': {refusal}");
@@ -123,19 +122,15 @@ internal sealed class LspMessageHandler : StreamMessageHandler
         return message;
     }
 
-    private static bool ParamsAbsentOrNull(byte[] body)
-    {
-        using var doc = JsonDocument.Parse(body);
-        return !doc.RootElement.TryGetProperty("params", out var p) || p.ValueKind == JsonValueKind.Null;
-    }
-
     /// <summary>Reads more input. With a timeout, a read that outlasts it stays pending (nothing is lost) and Stalled is returned.</summary>
     private async ValueTask<Fill> FillAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (_pendingRead is null)
         {
             MakeRoom();
-            _pendingRead = ReceivingStream!.ReadAsync(_in.AsMemory(_end), cancellationToken).AsTask();
+            var read = ReceivingStream!.ReadAsync(_in.AsMemory(_end), cancellationToken);
+            if (timeout is null || read.IsCompleted) return Filled(await read.ConfigureAwait(false));
+            _pendingRead = read.AsTask(); // only a read that may outlive a stall needs a Task
         }
         if (timeout is { } t && !_pendingRead.IsCompleted)
         {
@@ -149,15 +144,18 @@ internal sealed class LspMessageHandler : StreamMessageHandler
                 return Fill.Stalled;
             }
         }
-        int n;
         try
         {
-            n = await _pendingRead.ConfigureAwait(false);
+            return Filled(await _pendingRead.ConfigureAwait(false));
         }
         finally
         {
             _pendingRead = null;
         }
+    }
+
+    private Fill Filled(int n)
+    {
         if (n == 0) return Fill.End;
         _end += n;
         return Fill.Data;
