@@ -41,7 +41,7 @@ public sealed class DeploymentsRpc(RpcSession session, Func<string, object, Task
         return Task.FromResult(ToInfo(record, null));
     }
 
-    public Task<IReadOnlyList<DeploymentInfo>> ListAsync(DeploymentListParams? request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeploymentInfo>> ListAsync(DeploymentListParams? request = null, CancellationToken cancellationToken = default)
     {
         var service = Service;
         IReadOnlyList<DeploymentInfo> list = [.. service.List(string.IsNullOrWhiteSpace(request?.RunId) ? null : request.RunId).Select(r => ToInfo(r, null))];

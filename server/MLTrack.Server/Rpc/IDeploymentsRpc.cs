@@ -14,7 +14,7 @@ public partial interface IDeploymentsRpc
 
     /// <summary>Deployments, newest first (a run's only when runId is given).</summary>
     [JsonRpcMethod(RpcMethods.DeploymentsList, UseSingleObjectParameterDeserialization = true)]
-    Task<IReadOnlyList<DeploymentInfo>> ListAsync(DeploymentListParams? request, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeploymentInfo>> ListAsync(DeploymentListParams? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>One deployment; a local one with its traffic stats.</summary>
     [JsonRpcMethod(RpcMethods.DeploymentsGet, UseSingleObjectParameterDeserialization = true)]

@@ -14,7 +14,7 @@ public partial interface IReportsRpc
 
     /// <summary>Stored reports, newest first.</summary>
     [JsonRpcMethod(RpcMethods.ReportsList, UseSingleObjectParameterDeserialization = true)]
-    Task<IReadOnlyList<ReportInfo>> ListAsync(ReportListParams? request, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ReportInfo>> ListAsync(ReportListParams? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>One report as a self-contained document.</summary>
     [JsonRpcMethod(RpcMethods.ReportsContent, UseSingleObjectParameterDeserialization = true)]

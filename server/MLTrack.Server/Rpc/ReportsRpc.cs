@@ -26,7 +26,7 @@ public sealed class ReportsRpc(RpcSession session) : IReportsRpc
         return ToInfo(record);
     }
 
-    public Task<IReadOnlyList<ReportInfo>> ListAsync(ReportListParams? request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReportInfo>> ListAsync(ReportListParams? request = null, CancellationToken cancellationToken = default)
     {
         if (request?.From is { } from && request.To is { } to && from > to)
             throw new ArgumentException($"The range starts after it ends: 'from' ({from}) is later than 'to' ({to}).");

@@ -1,18 +1,21 @@
+using MLTrack.Server.Rpc.Framing;
 using StreamJsonRpc;
 
 namespace MLTrack.Server.Rpc;
 
 /// <summary>
-/// One JSON-RPC connection over a pair of streams: LSP framing (tolerant of malformed frames), System.Text.Json
+/// One JSON-RPC connection over a pair of streams: LSP framing (resynchronising after malformed frames), System.Text.Json
 /// with camelCase, every method group registered, notifications wired to the client. The stdio host and the
 /// in-process tests both build one of these.
 /// </summary>
 public sealed class RpcConnection : IAsyncDisposable
 {
+    private readonly LspMessageHandler _handler;
     private DeploymentsRpc? _deployments;
 
-    private RpcConnection(JsonRpc rpc, RpcSession session, RpcNotifier notifier)
+    private RpcConnection(JsonRpc rpc, LspMessageHandler handler, RpcSession session, RpcNotifier notifier)
     {
+        _handler = handler;
         JsonRpc = rpc;
         Session = session;
         Notifier = notifier;
@@ -27,12 +30,16 @@ public sealed class RpcConnection : IAsyncDisposable
     /// <summary>Completes when the client disconnects (end of input) or the connection is disposed.</summary>
     public Task Completion => JsonRpc.Completion;
 
+    /// <summary>Set when the connection ended because its input could not be resynchronised after malformed frames.</summary>
+    public string? InputFailure => _handler.FatalError;
+
     /// <summary>Starts listening on <paramref name="receiving"/> and answering on <paramref name="sending"/>.</summary>
     public static RpcConnection Start(Stream sending, Stream receiving, RpcOptions? options = null)
     {
         options ??= new RpcOptions();
         var log = options.Log ?? Console.Error;
-        var handler = new TolerantMessageHandler(sending, receiving, RpcJson.CreateFormatter(), log);
+        var methods = RpcMethodTable.Instance;
+        var handler = new LspMessageHandler(sending, receiving, RpcJson.CreateServerFormatter(methods), methods, options.FrameStallTimeout, log, options.MaxMessageBytes);
         var rpc = new MLTrackJsonRpc(handler, log);
         var notifier = new RpcNotifier((method, args) => rpc.NotifyWithParameterObjectAsync(method, args), options);
         var session = new RpcSession(options, notifier);
@@ -55,7 +62,7 @@ public sealed class RpcConnection : IAsyncDisposable
         rpc.AddLocalRpcTarget<IAnalyticsRpc>(new AnalyticsRpc(session), targetOptions);
         rpc.AddLocalRpcTarget<IPreferencesRpc>(new PreferencesRpc(session, (method, args) => rpc.NotifyWithParameterObjectAsync(method, args)), targetOptions);
         rpc.StartListening();
-        return new RpcConnection(rpc, session, notifier) { _deployments = deployments };
+        return new RpcConnection(rpc, handler, session, notifier) { _deployments = deployments };
     }
 
     public async ValueTask DisposeAsync()

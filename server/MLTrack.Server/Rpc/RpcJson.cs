@@ -19,4 +19,12 @@ public static class RpcJson
     };
 
     public static SystemTextJsonFormatter CreateFormatter() => new() { JsonSerializerOptions = CreateOptions() };
+
+    /// <summary>The backend's formatter: as <see cref="CreateFormatter"/>, and params of the wrong kind are -32602 naming the member.</summary>
+    internal static SystemTextJsonFormatter CreateServerFormatter(RpcMethodTable methods)
+    {
+        var options = CreateOptions();
+        options.Converters.Add(new RpcParamsConverterFactory(methods.ParamsTypes));
+        return new() { JsonSerializerOptions = options };
+    }
 }

@@ -21,6 +21,18 @@ public sealed record RpcOptions
     /// <summary>How long a stopped run's processes get between SIGTERM and SIGKILL.</summary>
     public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long input that can only be a malformed frame if nothing follows (a header without its blank line, a JSON
+    /// body shorter than its Content-Length) waits for more bytes before it is answered as malformed.
+    /// </summary>
+    public TimeSpan FrameStallTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The largest message body the backend reads (a larger Content-Length is a malformed frame); also how much
+    /// garbage it skips looking for the next header before it gives the input up as not JSON-RPC at all.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>Where diagnostics go; never standard output, which carries the protocol. Default: standard error.</summary>
     public TextWriter? Log { get; init; }
 }

@@ -1,9 +1,13 @@
+using MLTrack.Server.Cli;
+
 namespace MLTrack.Server.Rpc;
 
 /// <summary>
 /// <c>mltrack rpc --stdio</c>: serves the protocol on standard input/output until the client calls shutdown or
 /// closes the pipe. Standard output carries only protocol frames: Console.Out is redirected to standard error first,
-/// so a stray Console.WriteLine anywhere in the process cannot corrupt the stream.
+/// so a stray Console.WriteLine anywhere in the process cannot corrupt the stream. Malformed frames are answered and
+/// skipped; only input that cannot be resynchronised ends the process, with a non-zero exit code and the reason on
+/// standard error, so the editor's restart policy starts a fresh backend.
 /// </summary>
 public static class RpcStdioHost
 {
@@ -21,6 +25,17 @@ public static class RpcStdioHost
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
         var first = await Task.WhenAny(connection.Completion, shutdown, cancelled).ConfigureAwait(false);
         if (first == shutdown) await Task.WhenAny(connection.Completion, Task.Delay(ShutdownLinger, CancellationToken.None)).ConfigureAwait(false);
-        return 0;
+        if (first != connection.Completion) return ExitCodes.Ok;
+        if (connection.InputFailure is { } failure)
+        {
+            Console.Error.WriteLine($"mltrack rpc: exiting: {failure}. The editor restarts the backend.");
+            return ExitCodes.Error;
+        }
+        if (connection.Completion.Exception is { } e)
+        {
+            Console.Error.WriteLine($"mltrack rpc: exiting: the connection failed: {e.GetBaseException().Message}");
+            return ExitCodes.Error;
+        }
+        return ExitCodes.Ok;
     }
 }

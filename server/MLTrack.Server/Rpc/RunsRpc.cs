@@ -34,8 +34,8 @@ public sealed class RunsRpc(RpcSession session) : IRunsRpc
     public Task<CodeDiffResult> CodeDiffAsync(CodeDiffParams request, CancellationToken cancellationToken)
     {
         var store = session.Store;
-        var a = store.GetRun(Resolve(request?.RunA));
-        var b = store.GetRun(Resolve(request?.RunB));
+        var a = store.GetRun(Resolve(request?.RunA, "runA"));
+        var b = store.GetRun(Resolve(request?.RunB, "runB"));
         var maxChars = request!.MaxChars ?? 1_000_000;
         if (maxChars < 1) throw RpcException.InvalidParams($"'maxChars' must be at least 1, got {maxChars}.");
         string? diff = null, reason = null;
@@ -121,5 +121,5 @@ public sealed class RunsRpc(RpcSession session) : IRunsRpc
         return Task.CompletedTask;
     }
 
-    private string Resolve(string? runId) => session.Store.ResolveRunId(RpcException.Require(runId, "runId"));
+    private string Resolve(string? runId, string name = "runId") => session.Store.ResolveRunId(RpcException.Require(runId, name));
 }

@@ -6,13 +6,18 @@ namespace MLTrack.Server.Tests.Rpc;
 /// <summary>Speaks LSP framing byte by byte, to send what a proper client never would and read the exact answers.</summary>
 public sealed class RawLspClient(Stream input, Stream output)
 {
-    public async Task SendRawAsync(string bytes)
+    public Task SendRawAsync(string bytes) => SendBytesAsync(Encoding.UTF8.GetBytes(bytes));
+
+    public async Task SendBytesAsync(byte[] bytes)
     {
-        await input.WriteAsync(Encoding.UTF8.GetBytes(bytes));
+        await input.WriteAsync(bytes);
         await input.FlushAsync();
     }
 
-    public Task SendAsync(string json) => SendRawAsync($"Content-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}");
+    /// <summary>A frame exactly as a correct client sends it.</summary>
+    public static string Frame(string json) => $"Content-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
+
+    public Task SendAsync(string json) => SendRawAsync(Frame(json));
 
     /// <summary>The next frame's body; fails on anything that is not a well-formed frame.</summary>
     public async Task<JsonElement> ReadAsync(int timeoutMs = 10_000)
@@ -34,12 +39,17 @@ public sealed class RawLspClient(Stream input, Stream output)
     }
 
     /// <summary>Reads frames until one answers <paramref name="id"/> (skipping notifications).</summary>
-    public async Task<JsonElement> ReadResponseAsync(int id)
+    public async Task<JsonElement> ReadResponseAsync(int id) => (await ReadUntilResponseAsync(id)).Response;
+
+    /// <summary>Reads frames until one answers <paramref name="id"/>; the error answers (id null or other ids) read before it.</summary>
+    public async Task<(JsonElement Response, List<JsonElement> ErrorsBefore)> ReadUntilResponseAsync(int id, int timeoutMs = 10_000)
     {
+        var errors = new List<JsonElement>();
         while (true)
         {
-            var frame = await ReadAsync();
-            if (frame.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.Number && i.GetInt32() == id) return frame;
+            var frame = await ReadAsync(timeoutMs);
+            if (frame.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.Number && i.GetInt32() == id) return (frame, errors);
+            if (frame.TryGetProperty("error", out _)) errors.Add(frame);
         }
     }
 

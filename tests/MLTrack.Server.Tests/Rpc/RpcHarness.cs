@@ -24,12 +24,13 @@ public sealed class RpcHarness : IAsyncDisposable
     /// <summary>The stream the client writes to, for tests that send raw bytes.</summary>
     public Stream ClientStream { get; }
 
-    public RpcHarness(bool startClient = true)
+    /// <param name="configure">Changes to the backend's options (e.g. a shorter frame stall timeout).</param>
+    public RpcHarness(bool startClient = true, Func<RpcOptions, RpcOptions>? configure = null)
     {
         Directory.CreateDirectory(Workspace);
         var (serverStream, clientStream) = FullDuplexStream.CreatePair();
         ClientStream = clientStream;
-        Server = RpcConnection.Start(serverStream, serverStream, new RpcOptions
+        var options = new RpcOptions
         {
             UserStoreFolder = UserFolder,
             PollInterval = TimeSpan.FromMilliseconds(100),
@@ -38,7 +39,8 @@ public sealed class RpcHarness : IAsyncDisposable
             SystemMetricsInterval = TimeSpan.Zero,
             KillGracePeriod = TimeSpan.FromSeconds(2),
             Log = TextWriter.Null,
-        });
+        };
+        Server = RpcConnection.Start(serverStream, serverStream, configure is null ? options : configure(options));
         Client = new ClientJsonRpc(new HeaderDelimitedMessageHandler(clientStream, clientStream, RpcJson.CreateFormatter()));
         Client.AddLocalRpcTarget(Notifications, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
         if (startClient) Client.StartListening();

@@ -7,7 +7,7 @@ namespace MLTrack.Server.Rpc.Dto;
 public sealed record PreferencesGetParams(string? User = null);
 
 /// <summary>Params of <c>preferences/set</c>: the fields to change, camelCase as in <see cref="UserPreferences"/>.</summary>
-public sealed record PreferencesSetParams(string? User, JsonObject? Values);
+public sealed record PreferencesSetParams(string? User = null, JsonObject? Values = null);
 
 /// <summary>Result of preferences/get and preferences/set, and params of the <c>preferences/changed</c> notification.</summary>
 public sealed record PreferencesResult(string User, UserPreferences Preferences);
