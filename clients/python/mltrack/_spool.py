@@ -49,7 +49,7 @@ class Spool:
         line = dumps(record) + b"\n"
         spool_file = self.path_for(run_id)
         with self._lock:
-            os.makedirs(self.folder, exist_ok=True)
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)  # the store is owner-only (README: security)
             for _attempt in range(100):
                 fd = os.open(spool_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 try:
@@ -68,9 +68,10 @@ class Spool:
         """Copies ``local_file`` into the spool and appends the PUT that uploads it."""
         rel = os.path.join(run_id, "files", *relpath.split("/"))
         dest = os.path.join(self.folder, rel)
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.makedirs(os.path.dirname(dest), mode=0o700, exist_ok=True)
         tmp = dest + ".part"
         shutil.copyfile(local_file, tmp)
+        os.chmod(tmp, 0o600)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, dest)

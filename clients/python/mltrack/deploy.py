@@ -171,10 +171,10 @@ def _start_server(conn) -> Optional[Any]:
     exe = _mltrack_executable()
     if not exe or not conn.folder:
         return None
-    os.makedirs(conn.folder, exist_ok=True)
+    os.makedirs(conn.folder, mode=0o700, exist_ok=True)
     store = os.environ.get("MLTRACK_STORE") or os.path.join(conn.folder, "mltrack.db")
     log_path = os.path.join(conn.folder, "server.log")
-    with open(log_path, "ab") as log:
+    with os.fdopen(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as log:
         proc = subprocess.Popen([exe, "--store", store, "server"], cwd=os.path.dirname(conn.folder), stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=log, start_new_session=True)
     deadline = time.time() + 180  # the first start may build the backend

@@ -23,7 +23,9 @@ internal static class ExclusiveFile
         try
         {
             // FileShare.None is flock(LOCK_EX | LOCK_NB) in .NET on Unix, taken at open: no window between open and lock.
-            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 1 };
+            if (MLTrack.Core.Storage.StorePermissions.Applies) options.UnixCreateMode = MLTrack.Core.Storage.StorePermissions.FileMode;
+            file = new FileStream(path, options);
         }
         catch (IOException e) when (IsHeld(e.HResult))
         {
