@@ -5,6 +5,11 @@
 # The fault suite (faults) kills servers and launchers mid-work and replays the bad-input corpus (tests/faults/corpus).
 # Usage: ./test.sh [dotnet|python|ts|browser|e2e|faults]...   (default: all)
 set -uo pipefail
+# Started in the background by a non-interactive shell (as CI may be), SIGINT and SIGQUIT arrive ignored, and an
+# ignored signal stays ignored through every exec: the Ctrl+C tests would then test nothing. Restore the defaults once.
+if [[ -z "${MLTRACK_TEST_SIGNALS:-}" ]] && env --default-signal=INT true 2>/dev/null; then
+  MLTRACK_TEST_SIGNALS=1 exec env --default-signal=INT,QUIT bash "${BASH_SOURCE[0]}" "$@"
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

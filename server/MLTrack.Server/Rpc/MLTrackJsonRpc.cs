@@ -26,9 +26,14 @@ internal sealed class MLTrackJsonRpc(IJsonRpcMessageHandler handler, TextWriter 
                 return Detail(RpcErrorCodes.InvalidParameterValue, a.Message, new RpcErrorData("INVALID_PARAMETER_VALUE"));
             case OperationCanceledException:
                 return base.CreateErrorDetails(request, exception);
+            case InvalidOperationException when e.GetType() == typeof(InvalidOperationException):
+                // The services' own "cannot do that now" messages, written for people.
+                log.WriteLine($"mltrack rpc: '{request.Method}' failed: {e}");
+                return Detail(RpcErrorCodes.InternalError, e.Message, new RpcErrorData("INTERNAL_ERROR"));
             default:
+                // Anything else is a bug or an I/O failure whose text names .NET types or local paths: the log has it.
                 log.WriteLine($"mltrack rpc: internal error in '{request.Method}': {e}");
-                return Detail(RpcErrorCodes.InternalError, $"Internal error: {e.Message}", new RpcErrorData("INTERNAL_ERROR"));
+                return Detail(RpcErrorCodes.InternalError, $"Internal error in '{request.Method}'; the backend's log has the details.", new RpcErrorData("INTERNAL_ERROR"));
         }
     }
 
