@@ -10,15 +10,13 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 import unittest
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MLTRACK_BIN = os.environ.get("MLTRACK_BIN") or os.path.join(ROOT, "out", "mltrack", "mltrack")
+from faultlib import MLTRACK_BIN, REPO as ROOT, StandaloneServer
 PROXY = "/api/2.0/mlflow-artifacts/artifacts"
 TEMP_PREFIX = ".mltrack-upload-"
 MB = 1024 * 1024
@@ -55,26 +53,13 @@ class Workspace:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class Server:
-    """`mltrack server` on a free loopback port; its URL from stdout, its token from .mltrack/token."""
+class Server(StandaloneServer):
+    """`mltrack server` on a free loopback port, with raw HTTP helpers for streamed uploads."""
 
     def __init__(self, ws):
-        self.log = open(os.path.join(ws.root, "server.log"), "ab")
-        self.proc = subprocess.Popen([MLTRACK_BIN, "server"], cwd=ws.root, env=ws.env(), stdout=subprocess.PIPE,
-                                     stderr=self.log, text=True)
-        line = ""
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if line.strip().startswith("http") or self.proc.poll() is not None:
-                break
-        if not line.strip().startswith("http"):
-            self.kill()
-            raise RuntimeError("mltrack server did not start; see " + os.path.join(ws.root, "server.log"))
-        url = urllib.parse.urlsplit(line.strip())
+        super().__init__(ws)
+        url = urllib.parse.urlsplit(self.url)
         self.host, self.port = url.hostname, url.port
-        with open(os.path.join(ws.folder, "token")) as f:
-            self.token = f.read().strip()
 
     def connection(self, timeout=30):
         return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
@@ -127,24 +112,6 @@ class Server:
         body = r.read()
         c.close()
         return r.status, body
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        self.proc.stdout.close()
-        self.log.close()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        self.log.close()
 
 
 def send_chunk(conn, data):

@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fault_support import MLTRACK_BIN, PYTHON, StandaloneServer, Workspace, alive, read_events, require_binary, wait_for  # noqa: E402
+from faultlib import MLTRACK_BIN, PYTHON, StandaloneServer, Workspace, alive, read_events, require_binary, wait_for  # noqa: E402
 
 KILLS = 5
 MARGIN = 0.2  # what was printed or accepted this long before the kill must be stored

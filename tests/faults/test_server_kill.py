@@ -11,7 +11,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fault_support import CLIENT, PYTHON, StandaloneServer, Workspace, read_events, require_binary, wait_for  # noqa: E402
+from faultlib import CLIENT, PYTHON, StandaloneServer, Workspace, read_events, require_binary, wait_for  # noqa: E402
 
 KILLS = 5
 

@@ -8,7 +8,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fault_support import MLTRACK_BIN, Workspace, require_binary  # noqa: E402
+from faultlib import MLTRACK_BIN, Workspace, require_binary  # noqa: E402
 
 TRIES = 6
 
