@@ -4,6 +4,7 @@
 // main reads the panel name and args and mounts that panel into #app.
 import { saveState } from './state';
 import { applyTheme } from './preferences';
+import { inVsCode, onSignedOut } from './transport';
 import 'uplot/dist/uPlot.min.css';
 import './theme.css';
 import * as runs from './panels/runs/index';
@@ -37,6 +38,15 @@ function parseArgs(raw: string | undefined): any {
   }
 }
 
+/** What a browser page shows once its session has ended: every panel would otherwise just fail call after call. */
+function signedOutBanner(): HTMLElement {
+  const banner = document.createElement('div');
+  banner.className = 'mt-signed-out';
+  banner.setAttribute('role', 'alert');
+  banner.textContent = 'This page is signed out (mltrack ui stopped or restarted, or its session ended): run `mltrack ui --open` for a new link.';
+  return banner;
+}
+
 function start(): void {
   const body = document.body;
   // Browser fallback: /ui/<panel>?args=<json> when the host did not fill the data attributes.
@@ -47,6 +57,7 @@ function start(): void {
   root.id = 'app';
   // Keep the args in the panel's state: VS Code's panel serializer reads `__args` to reopen the same panel after a reload.
   if (body.dataset.args) saveState(body.dataset.args, '__args');
+  if (!inVsCode()) onSignedOut(() => body.prepend(signedOutBanner()));
   // The browser UI's theme preference (VS Code panels follow VS Code's theme); idempotent, panels may call it too.
   applyTheme();
   const panel = panels[name];

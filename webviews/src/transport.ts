@@ -51,6 +51,22 @@ export const inVsCode = (): boolean => vscode() !== null;
 type Handler = (params: any) => void;
 const notificationHandlers = new Map<string, Set<Handler>>();
 const reconnectHandlers = new Set<() => void>();
+const signedOutHandlers = new Set<() => void>();
+let signedOut = false;
+
+// The browser's session ended (`mltrack ui` restarted or the 12 h limit passed): every call would fail the same way,
+// so say it once, and stop reopening the event stream.
+function dispatchSignedOut(): void {
+  if (signedOut) return;
+  signedOut = true;
+  for (const h of [...signedOutHandlers]) {
+    try {
+      h();
+    } catch (e) {
+      console.error('signed-out handler failed', e);
+    }
+  }
+}
 
 function dispatchNotification(method: string, params: unknown): void {
   const hs = notificationHandlers.get(method);
@@ -117,7 +133,7 @@ let source: EventSource | null = null;
 let everOpened = false;
 let lostSince = false;
 function ensureEventSource(): void {
-  if (source || typeof EventSource === 'undefined') return;
+  if (source || signedOut || typeof EventSource === 'undefined') return;
   const es = new EventSource(rpcUrl() + '/events');
   source = es;
   es.onopen = () => {
@@ -130,7 +146,8 @@ function ensureEventSource(): void {
     // The browser retries by itself while readyState is CONNECTING; when CLOSED (e.g. a 4xx/5xx), reopen later.
     if (es.readyState === EventSource.CLOSED) {
       source = null;
-      setTimeout(ensureEventSource, 1000);
+      // EventSource hides the status: ask once whether the session is gone before retrying.
+      void sessionEnded().then((ended) => (ended ? dispatchSignedOut() : setTimeout(ensureEventSource, 1000)));
     }
   };
   es.onmessage = (ev: MessageEvent) => {
@@ -141,6 +158,18 @@ function ensureEventSource(): void {
       /* ignore malformed events */
     }
   };
+}
+
+async function sessionEnded(): Promise<boolean> {
+  const abort = new AbortController();
+  try {
+    const res = await fetch(rpcUrl() + '/events', { credentials: 'same-origin', signal: abort.signal });
+    return res.status === 401;
+  } catch {
+    return false; // unreachable: the backend may be restarting, keep retrying
+  } finally {
+    abort.abort(); // a live stream answered 200: do not keep it open
+  }
 }
 
 async function httpRpc(method: string, params: unknown): Promise<any> {
@@ -158,6 +187,7 @@ async function httpRpc(method: string, params: unknown): Promise<any> {
     /* not JSON */
   }
   if (res.ok && body && 'result' in body) return body.result;
+  if (res.status === 401) dispatchSignedOut();
   const err = body?.error ?? {};
   throw new RpcError(err.code ?? -1, err.message ?? `HTTP ${res.status}`, err.data);
 }
@@ -200,6 +230,13 @@ export function onReconnect(handler: () => void): () => void {
   else ensureEventSource();
   reconnectHandlers.add(handler);
   return () => void reconnectHandlers.delete(handler);
+}
+
+/** Called once when the browser's session has ended (never in VS Code): the page should tell how to sign in again. */
+export function onSignedOut(handler: () => void): () => void {
+  signedOutHandlers.add(handler);
+  if (signedOut) handler();
+  return () => void signedOutHandlers.delete(handler);
 }
 
 /** Runs an allow-listed extension command (VS Code only; returns false in a browser). */

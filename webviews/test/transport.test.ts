@@ -36,3 +36,25 @@ test('in a browser, notifications come from <rpc>/events with nothing in the que
   off();
   assert.deepEqual(opened, ['/rpc/events']);
 });
+
+test('in a browser, a 401 from /rpc signs the page out once, and the event stream is not reopened', async () => {
+  const { onSignedOut } = await import('../src/transport');
+  let told = 0;
+  onSignedOut(() => told++);
+  g.fetch = async () => new Response(JSON.stringify({ error: { code: -32001, message: 'Missing or wrong credentials' } }), { status: 401 });
+  await assert.rejects(rpc('runs/list', { maxResults: 1 }), /credentials/);
+  await assert.rejects(rpc('runs/list', { maxResults: 1 }));
+  assert.equal(told, 1);
+  const opened: string[] = [];
+  g.EventSource = class {
+    static readonly CLOSED = 2;
+    constructor(url: string) {
+      opened.push(url);
+    }
+  };
+  onNotification('runs/changed', () => undefined)();
+  assert.deepEqual(opened, [], 'a signed-out page does not reopen the event stream');
+  let late = 0;
+  onSignedOut(() => late++);
+  assert.equal(late, 1, 'a handler added after the sign-out hears of it at once');
+});

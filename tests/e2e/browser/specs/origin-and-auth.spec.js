@@ -133,4 +133,20 @@ module.exports = [
       return { signedIn: runs.status, reused: again.status() };
     },
   },
+  {
+    name: 'a page whose session ended says how to sign in again',
+    async run({ ui, page, context, openPanel, assert }) {
+      const exp = await ui.api.createExperiment('signed-out');
+      await ui.api.seedRun({ experimentId: exp, name: 'before', metrics: { loss: [1, 0.5] } });
+      await openPanel('runs', {});
+      await page.waitForSelector('text=before', { timeout: 15000 });
+      assert.equal(await page.locator('.mt-signed-out').count(), 0, 'no banner while signed in');
+      await context.clearCookies(); // as when mltrack ui restarted: the page's session is unknown to the server
+      await ui.api.seedRun({ experimentId: exp, name: 'after', metrics: { loss: [1] } }); // the table re-reads: 401
+      const banner = page.locator('.mt-signed-out');
+      await banner.waitFor({ timeout: 15000 });
+      assert.match(await banner.innerText(), /mltrack ui --open/);
+      assert.equal(await banner.count(), 1, 'said once');
+    },
+  },
 ];
