@@ -259,7 +259,13 @@ module.exports = [
         await ui.api.rpc('preferences/set', { values: { tableDensity: 'comfortable', theme: 'dark' } });
         await page.waitForFunction(() => window.__mltrackRuns.rowHeight() === 32, null, { timeout: 10000 });
         assert.equal(await rowH(), 32);
-        const tops = await page.$$eval('.mt-rt-row[data-run-id]:not([data-run-id=""])', (els) => els.filter((e) => e.style.display !== 'none').map((e) => e.getBoundingClientRect().top).sort((a, b) => a - b));
+        // The rows are re-laid out on the next animation frame after the height changes: wait for that frame.
+        const rowTops = () => page.$$eval('.mt-rt-row[data-run-id]:not([data-run-id=""])', (els) => els.filter((e) => e.style.display !== 'none').map((e) => e.getBoundingClientRect().top).sort((a, b) => a - b));
+        await page.waitForFunction(() => {
+          const t = [...document.querySelectorAll('.mt-rt-row[data-run-id]:not([data-run-id=""])')].filter((e) => e.style.display !== 'none').map((e) => e.getBoundingClientRect().top).sort((a, b) => a - b);
+          return t.length > 1 && t.slice(1).every((v, i) => Math.round(v - t[i]) === 32);
+        }, null, { timeout: 5000 }).catch(() => {});
+        const tops = await rowTops();
         assert.ok(tops.slice(1).every((t, i) => Math.round(t - tops[i]) === 32), `rows 32 px apart: ${tops}`);
         await page.waitForFunction(() => document.documentElement.classList.contains('mt-theme-dark'));
         const bg = await page.$eval('body', (e) => getComputedStyle(e).backgroundColor);
