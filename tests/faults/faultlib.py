@@ -41,6 +41,17 @@ def alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2:].split(" ")[0] != "Z"
 
 
+def interrupt(proc, grace=20):
+    """Stops a process as Ctrl+C would (SIGINT), killing it when it does not end within `grace` seconds."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class StandaloneServer:
     """`mltrack server` for a workspace; killed with -9 or stopped with SIGINT by the test."""
 
@@ -70,19 +81,14 @@ class StandaloneServer:
         self._close()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        interrupt(self.proc)
         self._close()
 
     def _close(self):
         if self.proc.stdout:
             self.proc.stdout.close()
-        self.http.close()
+        if getattr(self, "http", None):  # absent when the server never started
+            self.http.close()
         self.log.close()
 
     def run(self, run_id):
@@ -185,13 +191,7 @@ class Ui:
         return json.loads(text)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(2)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        interrupt(self.proc)
         if self.proc.stdout:
             self.proc.stdout.close()
         self._log.close()

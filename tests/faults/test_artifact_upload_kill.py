@@ -162,6 +162,8 @@ class ArtifactUploadKillTest(unittest.TestCase):
 
         server = self.start_server()
 
+        # Removed in the background right after the server starts listening (never served or listed meanwhile).
+        wait_for(lambda: not self.ws.temp_files(), what="the abandoned temporary file to be removed")
         self.assertEqual([], self.ws.temp_files())
         status, body = server.request("GET", PROXY + "/" + path)
         self.assertEqual(404, status, body)

@@ -288,13 +288,14 @@ public sealed class ArtifactFolder
     }
 
     /// <summary><see cref="RemoveAbandonedTemps()"/> of every run folder in <paramref name="artifactRoot"/>; how many files went.</summary>
-    public static int RemoveAbandonedUploads(string artifactRoot)
+    public static int RemoveAbandonedUploads(string artifactRoot, CancellationToken cancel = default)
     {
         var root = RealPath(artifactRoot);
         if (!Directory.Exists(root)) return 0;
         int removed = 0;
         foreach (var dir in new DirectoryInfo(root).EnumerateDirectories())
         {
+            if (cancel.IsCancellationRequested) break;
             if (dir.LinkTarget is null) removed += new ArtifactFolder(root, dir.Name, "the run's artifact folder").RemoveAbandonedTemps();
         }
         return removed;

@@ -24,7 +24,11 @@ public sealed class TrackingServer : IAsyncDisposable
     private readonly ITrackingStore _store;
     private readonly IDisposable _errorBodies;
     private readonly ServerLock? _lock;
+    private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
+
+    /// <summary>Completes once the temporary files of uploads cut off by an earlier crash are removed (started with the server).</summary>
+    public Task AbandonedUploadsRemoved { get; private set; } = Task.CompletedTask;
 
     /// <summary>How long a server that finds the lock taken waits for the holder's server.json, to name it.</summary>
     private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(5);
@@ -92,7 +96,6 @@ public sealed class TrackingServer : IAsyncDisposable
     {
         var bind = options.Bind;
         var token = options.Token ?? (options.MltrackDirectory is { } d ? TokenFile.LoadOrCreate(d) : TokenFile.NewToken());
-        RemoveAbandonedUploads(store, log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -132,6 +135,9 @@ public sealed class TrackingServer : IAsyncDisposable
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
         var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, errorBodiesSubscription, held);
+        // In the background: the walk visits every run's folder (~0.8 s at 20,000 runs), and `mltrack run` waits for
+        // this server. Temp files are never served or listed, so removing them a moment later changes nothing for clients.
+        server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(store, log, server._stopping.Token), CancellationToken.None);
         if (options.MltrackDirectory is { } folder)
         {
             try
@@ -210,11 +216,11 @@ public sealed class TrackingServer : IAsyncDisposable
     }
 
     /// <summary>Temporary files of uploads cut off by a crash: never served or listed, but they hold disk space until removed.</summary>
-    private static void RemoveAbandonedUploads(ITrackingStore store, TextWriter log)
+    private static void RemoveAbandonedUploads(ITrackingStore store, TextWriter log, CancellationToken cancel)
     {
         try
         {
-            int removed = ArtifactFolder.RemoveAbandonedUploads(store.ArtifactRoot);
+            int removed = ArtifactFolder.RemoveAbandonedUploads(store.ArtifactRoot, cancel);
             if (removed > 0) log.WriteLine($"mltrack server: removed {removed} temporary file(s) of uploads cut off earlier.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -249,6 +255,9 @@ public sealed class TrackingServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stopping.Cancel();
+        await AbandonedUploadsRemoved; // it reads the store's folders: done before the caller disposes the store
+        _stopping.Dispose();
         try
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -130,8 +130,9 @@ public sealed class AbandonedUploadCleanupTests : IDisposable
         live.Stream.Write(new byte[100_000]);
         live.Stream.Flush();
 
-        await using (await TrackingServer.StartAsync(store, new TrackingServerOptions { MltrackDirectory = mltrack, Log = TextWriter.Null }))
+        await using (var server = await TrackingServer.StartAsync(store, new TrackingServerOptions { MltrackDirectory = mltrack, Log = TextWriter.Null }))
         {
+            await server.AbandonedUploadsRemoved.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.False(File.Exists(abandoned));
             Assert.True(File.Exists(kept));
             live.Commit();
