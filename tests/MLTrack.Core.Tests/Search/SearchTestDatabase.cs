@@ -1,3 +1,4 @@
+using MLTrack.Core.Storage;
 using Microsoft.Data.Sqlite;
 using MLTrack.Core.Search;
 using MLTrack.Core.Storage.Sqlite;

@@ -123,7 +123,7 @@ internal static class SqliteSchema
             VALUES (0, 'Default', 'active', CAST(unixepoch('subsec') * 1000 AS INTEGER), CAST(unixepoch('subsec') * 1000 AS INTEGER));
         """,
         // 2: full-text search index kept by triggers, and the metric-key index used by hovers (see TextSearchSchema)
-        Search.Text.TextSearchSchema.Migration,
+        TextSearchSchema.Migration,
         // 3: model deployments (see Deploy/DeploymentService); settings as JSON, never secrets
         """
         CREATE TABLE deployments (

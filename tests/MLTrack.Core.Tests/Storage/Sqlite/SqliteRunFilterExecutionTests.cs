@@ -1,4 +1,9 @@
-namespace MLTrack.Core.Tests.Search;
+using MLTrack.Core.Search;
+using MLTrack.Core.Storage;
+using MLTrack.Core.Storage.Sqlite;
+using MLTrack.Core.Tests.Search;
+
+namespace MLTrack.Core.Tests.Storage.Sqlite;
 
 /// <summary>
 /// Runs the generated SQL against the real schema. Fixture:

@@ -1,4 +1,4 @@
-namespace MLTrack.Core.Search.Text;
+namespace MLTrack.Core.Storage.Sqlite;
 
 /// <summary>
 /// The full-text index, kept current by triggers inside the same transactions as the writes it mirrors.

@@ -1,6 +1,9 @@
 using MLTrack.Core.Search;
+using MLTrack.Core.Storage;
+using MLTrack.Core.Storage.Sqlite;
+using MLTrack.Core.Tests.Search;
 
-namespace MLTrack.Core.Tests.Search;
+namespace MLTrack.Core.Tests.Storage.Sqlite;
 
 public class SqliteRunFilterSqlTests
 {

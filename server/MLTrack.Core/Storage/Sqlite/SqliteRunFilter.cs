@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace MLTrack.Core.Search;
+using MLTrack.Core.Search;
+
+namespace MLTrack.Core.Storage.Sqlite;
 
 /// <summary>
 /// Turns parsed filters and sort terms into SQLite SQL over the <c>runs</c> table. Every key and value becomes a
