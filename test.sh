@@ -18,6 +18,20 @@ suites=("$@")
 ((${#suites[@]})) || suites=(dotnet python ts browser e2e faults)
 status=0 total_passed=0 total_failed=0
 
+# One private PostgreSQL cluster for every suite (the team store's contract suites, the MLflow-dialect tests on
+# PostgreSQL + S3, the replica end-to-end test); each test makes its own database in it. An already running one can
+# be given as MLTRACK_TEST_POSTGRES=postgresql://user@host:port/db.
+if [[ -z "${MLTRACK_TEST_POSTGRES:-}" && -x /usr/lib/postgresql/15/bin/pg_ctl ]]; then
+  pg_dir=$(mktemp -d /tmp/mltrack-test-pg.XXXXXX)
+  if MLTRACK_TEST_POSTGRES=$(tests/postgres/cluster.sh start "$pg_dir"); then
+    export MLTRACK_TEST_POSTGRES
+    trap 'tests/postgres/cluster.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+    echo "PostgreSQL for the tests: $MLTRACK_TEST_POSTGRES"
+  else
+    echo "could not start PostgreSQL for the tests (see above)"; exit 1
+  fi
+fi
+
 # Adds a suite's last "N passed, N failed" line (from its log $1) to the totals.
 tally() {
   local line p f

@@ -1,0 +1,2 @@
+-- 1: experiments, runs, params, tags (written by the runs area)
+SELECT 1;
