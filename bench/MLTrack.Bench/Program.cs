@@ -1,6 +1,6 @@
 using MLTrack.Bench;
 
-// Usage: ./mltrack bench [suite...]   (suites: store, tracking, deploy, rpc, analytics, reports, launch; default all). Results go to bench/README.md.
+// Usage: ./mltrack bench [suite...]   (suites: store, tracking, deploy, rpc, analytics, reports, launch, team; default all). Results go to bench/README.md.
 var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>>
 {
     ["store"] = StoreBench.Run,
@@ -10,6 +10,7 @@ var suites = new Dictionary<string, Func<BenchContext, IEnumerable<BenchResult>>
     ["analytics"] = AnalyticsBench.Run,
     ["reports"] = ReportBench.Run,
     ["launch"] = LaunchBench.Run,
+    ["team"] = TeamBench.Run,
 };
 // `report`: rewrite bench/README.md from the stored results (e.g. after the Node benchmarks ran) without measuring.
 var reportOnly = args is ["report"];
