@@ -15,4 +15,7 @@ public interface ITrackingStore : IRunStore, IMetricStore, ILineageStore, IArtif
 
     /// <summary>Folder under which each run's artifacts live as <c>&lt;root&gt;/&lt;run_id&gt;/</c>.</summary>
     string ArtifactRoot { get; }
+
+    /// <summary>One cheap round trip: reachable, and at the schema version this build reads. Never throws.</summary>
+    StoreHealth CheckHealth();
 }

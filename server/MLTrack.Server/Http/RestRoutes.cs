@@ -26,8 +26,8 @@ internal static class RestRoutes
         var files = new RunFileEndpoints(store);
         var deployments = new DeploymentEndpoints(store);
 
-        // Liveness probe, no token needed: {"status": "ok"} and nothing else.
-        app.MapGet(RequestGuard.HealthPath, ctx => ApiJson.WriteAsync(ctx, new { status = "ok" }));
+        // Health for load balancers, no token needed: database reachable at this build's schema (see HealthEndpoint).
+        HealthEndpoint.Map(app);
 
         // Experiments
         // {name, artifact_location?, tags?} → {experiment_id}; RESOURCE_ALREADY_EXISTS when the name is taken.

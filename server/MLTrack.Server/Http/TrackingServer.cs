@@ -105,6 +105,7 @@ public sealed class TrackingServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        HealthEndpoint.AddChecks(builder.Services, store, options.HealthChecks);
         var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
         {

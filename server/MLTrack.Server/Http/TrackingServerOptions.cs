@@ -26,6 +26,9 @@ public sealed record TrackingServerOptions
     /// <summary>Where uploaded artifacts are also stored (e.g. S3), and restored from when the local file is missing; default none.</summary>
     public MLTrack.Core.Artifacts.IArtifactMirror ArtifactMirror { get; init; } = MLTrack.Core.Artifacts.IArtifactMirror.None;
 
+    /// <summary>Checks <c>/health</c> runs besides the database's (e.g. the S3 artifact store's), by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck>> HealthChecks { get; init; } = [];
+
     /// <summary>Where warnings and internal errors go; default standard error (never standard output, which may carry JSON-RPC).</summary>
     public TextWriter? Log { get; init; }
 

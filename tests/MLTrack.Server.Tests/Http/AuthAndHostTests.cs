@@ -7,14 +7,14 @@ namespace MLTrack.Server.Tests.Http;
 public sealed class AuthAndHostTests(ServerFixture f) : IClassFixture<ServerFixture>
 {
     [Fact]
-    public async Task Health_needs_no_token_and_says_only_that_it_is_ok()
+    public async Task Health_needs_no_token_and_says_only_which_checks_are_ok()
     {
         using var anonymous = f.NewClient(token: null);
 
         var r = await f.GetAsync("/health", anonymous);
 
         Assert.Equal(HttpStatusCode.OK, r.Status);
-        Assert.Equal("""{"status":"ok"}""", r.Body);
+        Assert.Equal("""{"status":"ok","checks":{"database":{"status":"ok"}}}""", r.Body);
     }
 
     [Fact]

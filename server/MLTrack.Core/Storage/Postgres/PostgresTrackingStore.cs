@@ -27,6 +27,18 @@ public sealed partial class PostgresTrackingStore : ITrackingStore
     public static PostgresTrackingStore Open(string uri, string artifactRoot) =>
         new(PostgresDatabase.Open(PostgresTarget.Parse(uri)), Path.GetFullPath(artifactRoot));
 
+    public StoreHealth CheckHealth()
+    {
+        try
+        {
+            return new StoreHealth(true, _db.Read(c => PostgresMigrator.CurrentVersion(c, null)), SchemaVersion);
+        }
+        catch (StoreException e)
+        {
+            return StoreHealth.Unreachable(SchemaVersion, e.ClientMessage);
+        }
+    }
+
     public void Dispose() => _db.Dispose();
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

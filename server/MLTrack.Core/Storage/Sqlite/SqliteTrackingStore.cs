@@ -49,6 +49,18 @@ public sealed partial class SqliteTrackingStore : ITrackingStore
         SqliteConnection.ClearAllPools();
     }
 
+    public StoreHealth CheckHealth()
+    {
+        try
+        {
+            return new StoreHealth(true, Read(c => SqliteMigrator.CurrentVersion(c)), SchemaVersion);
+        }
+        catch (StoreException e)
+        {
+            return StoreHealth.Unreachable(SchemaVersion, e.ClientMessage);
+        }
+    }
+
     private T Read<T>(Func<SqliteConnection, T> query) => _db.Guard(() =>
     {
         using var c = _db.Open();
