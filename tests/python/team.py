@@ -1,0 +1,77 @@
+"""Team-store fixtures for the Python suites: a fresh PostgreSQL database on the test cluster ($MLTRACK_TEST_POSTGRES,
+started by ./test.sh) and an s3rver bucket, so a suite can run `mltrack server` on PostgreSQL + S3."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+S3RVER = os.path.join(ROOT, "tests", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js")
+S3RVER_KEY = "S3RVER"  # s3rver's built-in account
+
+
+def postgres_server():
+    """The test cluster's URI, or None when there is none (the suite then skips; CI counts a skip as a failure)."""
+    return os.environ.get("MLTRACK_TEST_POSTGRES") or None
+
+
+def _psql(server_uri, sql):
+    subprocess.run(["psql", server_uri, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], check=True, capture_output=True, text=True)
+
+
+class PostgresDatabase:
+    """A uniquely named, empty database on the test cluster; dropped by drop()."""
+
+    def __init__(self, server_uri):
+        self.server_uri = server_uri
+        self.name = "py_" + uuid.uuid4().hex[:16]
+        _psql(server_uri, f"CREATE DATABASE {self.name}")
+        self.uri = server_uri[: server_uri.rindex("/") + 1] + self.name
+
+    def drop(self):
+        _psql(self.server_uri, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+class S3rver:
+    """npm s3rver on a free loopback port with one bucket; env() gives the AWS variables mltrack reads."""
+
+    def __init__(self, bucket="mltrack-team"):
+        if not os.path.exists(S3RVER):
+            subprocess.run(["bash", os.path.join(ROOT, ".ci", "install-s3rver.sh")], check=True, capture_output=True)
+        self.bucket = bucket
+        self.dir = tempfile.mkdtemp(prefix="mltrack-s3rver-")
+        self.proc = subprocess.Popen([os.environ.get("MLTRACK_NODE", "node"), S3RVER, "-d", self.dir, "-a", "127.0.0.1", "-p", "0",
+                                      "--configure-bucket", bucket],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + 60
+        self.port = None
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line and self.proc.poll() is not None:
+                break
+            m = re.search(r"listening on [^\s:]+:(\d+)", re.sub(r"\x1b\[[0-9;]*m", "", line))
+            if m:
+                self.port = int(m.group(1))
+                break
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("s3rver did not start")
+        self.url = f"http://127.0.0.1:{self.port}"
+        # s3rver logs every request: keep reading, or a full pipe would stall it
+        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
+
+    def env(self):
+        return {"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": S3RVER_KEY, "AWS_SECRET_ACCESS_KEY": S3RVER_KEY,
+                "AWS_REGION": "us-east-1"}
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
