@@ -21,7 +21,14 @@ internal static class PostgresMigrator
 
     public static void Migrate(NpgsqlConnection c, PostgresTarget target)
     {
-        Exec(c, null, "CREATE TABLE IF NOT EXISTS mltrack_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+        // Under the lock too: two sessions running CREATE TABLE IF NOT EXISTS at once can both try to create it, and one
+        // then fails on the catalog's unique index.
+        using (var tx = c.BeginTransaction())
+        {
+            Exec(c, tx, $"SELECT pg_advisory_xact_lock({LockKey})");
+            Exec(c, tx, "CREATE TABLE IF NOT EXISTS mltrack_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            tx.Commit();
+        }
         var current = CurrentVersion(c, null);
         if (current > LatestVersion)
             throw new StoreException(StoreErrorCode.StoreUnavailable,
