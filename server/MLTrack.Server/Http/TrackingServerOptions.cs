@@ -26,6 +26,13 @@ public sealed record TrackingServerOptions
     /// <summary>Where uploaded artifacts are also stored (e.g. S3), and restored from when the local file is missing; default none.</summary>
     public MLTrack.Core.Artifacts.IArtifactMirror ArtifactMirror { get; init; } = MLTrack.Core.Artifacts.IArtifactMirror.None;
 
+    /// <summary>
+    /// The process's deployment service (built on first use), which <c>/api/deployments</c> serves; stopping the server
+    /// stops the local deployments it runs. Null: the server builds its own, working in
+    /// <c>&lt;MltrackDirectory&gt;/deployments</c> (a new temporary folder without one).
+    /// </summary>
+    public Lazy<MLTrack.Core.Deploy.DeploymentService>? Deployments { get; init; }
+
     /// <summary>Where warnings and internal errors go; default standard error (never standard output, which may carry JSON-RPC).</summary>
     public TextWriter? Log { get; init; }
 
