@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MLTrack.Core.Artifacts;
 using MLTrack.Core.Artifacts.S3;
@@ -11,9 +10,9 @@ namespace MLTrack.Core.Deploy;
 /// <summary>
 /// Creates, tracks, stops and deletes the deployments of one store. A deployment runs in the process that created it:
 /// <see cref="Create"/> returns the PENDING record at once and the work goes on in the background, every status change
-/// saved to the store and raised through <see cref="Changed"/>. One service per store instance (<see cref="For"/>), so the
-/// RPC and REST surfaces of one process see the same live deployments. On creation, records left live by a process that
-/// is gone are marked STOPPED.
+/// saved to the store and raised through <see cref="Changed"/>. One service per process and store (the composition
+/// root builds it and hands it to the RPC and REST surfaces), so both see the same live deployments. On creation,
+/// records left live by a process that is gone are marked STOPPED.
 /// Environment: <c>MLTRACK_DEPLOY_PYTHON</c> (interpreter; default /usr/bin/python3 when present, else python3),
 /// <c>MLTRACK_MODAL_EXECUTABLE</c> (the modal CLI), <c>MLTRACK_MODEL_STORE</c> (s3://bucket/prefix the model is uploaded
 /// to for Modal, fetched with a presigned URL), <c>MLTRACK_MODAL_MODEL_URL</c> (an https URL where the model already is).
@@ -21,7 +20,6 @@ namespace MLTrack.Core.Deploy;
 public sealed class DeploymentService : IAsyncDisposable
 {
     public const string FolderName = "deployments";
-    private static readonly ConditionalWeakTable<ITrackingStore, DeploymentService> s_byStore = new();
 
     private readonly ITrackingStore _store;
     private readonly ConcurrentDictionary<string, Live> _live = new();
@@ -35,17 +33,15 @@ public sealed class DeploymentService : IAsyncDisposable
         public readonly List<string> Early = [];
     }
 
-    public DeploymentService(ITrackingStore store, string? workRoot = null, string? pythonExecutable = null, string? modalExecutable = null)
+    /// <param name="workRoot">Folder holding one work folder per deployment (the workspace's <c>.mltrack/deployments</c> by default, chosen by the caller).</param>
+    public DeploymentService(ITrackingStore store, string workRoot, string? pythonExecutable = null, string? modalExecutable = null)
     {
         _store = store;
-        WorkRoot = workRoot ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Location)) ?? Path.GetTempPath(), FolderName);
+        WorkRoot = Path.GetFullPath(workRoot);
         Python = new PythonRunner(pythonExecutable ?? DefaultPython);
         ModalExecutable = modalExecutable ?? (Environment.GetEnvironmentVariable("MLTRACK_MODAL_EXECUTABLE") is { Length: > 0 } m ? m : null);
         MarkOrphansStopped();
     }
-
-    /// <summary>The service shared by everything in this process that uses <paramref name="store"/>.</summary>
-    public static DeploymentService For(ITrackingStore store) => s_byStore.GetValue(store, s => new DeploymentService(s));
 
     public static string DefaultPython =>
         Environment.GetEnvironmentVariable("MLTRACK_DEPLOY_PYTHON") is { Length: > 0 } p ? p

@@ -8,10 +8,10 @@ namespace MLTrack.Core.Reports;
 
 /// <summary>
 /// Generates, keeps, lists, exports and deletes reports. A report's files live in <c>&lt;root&gt;/&lt;reportId&gt;/</c>
-/// (report.md, report.html, charts/*.png; root defaults to <c>reports/</c> beside the store file) and its record in
-/// the store, so every panel and the CLI see the same list.
+/// (report.md, report.html, charts/*.png; the root is chosen by the caller: the workspace's <c>.mltrack/reports</c> by
+/// default) and its record in the store, so every panel and the CLI see the same list.
 /// </summary>
-public sealed partial class ReportService(ITrackingStore store, string? root = null, TimeProvider? clock = null)
+public sealed partial class ReportService(ITrackingStore store, string root, TimeProvider? clock = null)
 {
     public const string MarkdownFile = "report.md";
     public const string HtmlFile = "report.html";
@@ -20,10 +20,7 @@ public sealed partial class ReportService(ITrackingStore store, string? root = n
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public string Root { get; } = root ?? DefaultRoot(store);
-
-    /// <summary><c>reports/</c> in the folder of the store file (<c>.mltrack/reports</c> for a workspace store).</summary>
-    public static string DefaultRoot(ITrackingStore store) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Location))!, "reports");
+    public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>Generates the report, writes its files and records it.</summary>
     /// <exception cref="ArgumentException">A bad window, type or price.</exception>

@@ -5,7 +5,7 @@ namespace MLTrack.Core.Storage;
 /// artifact records, text search, deployments, reports, preferences and analytics. Each area has its own contract
 /// test suite that every implementation passes. Every method is durable when it returns. Failures are
 /// <see cref="StoreException"/> with an MLflow-style code.
-/// Implementations: SQLite (embedded default), PostgreSQL (team); <the store factory opens either from a URI.
+/// Implementations: SQLite (embedded default), PostgreSQL (team); <see cref="StoreFactory"/> opens either from a path or URI.
 /// </summary>
 public interface ITrackingStore : IRunStore, IMetricStore, ILineageStore, IArtifactRecordStore, ITextSearchStore,
     IDeploymentStore, IReportStore, IPreferenceStore, IAnalyticsStore, IDisposable

@@ -1,8 +1,10 @@
+using MLTrack.Core.Storage;
+
 namespace MLTrack.Core.Workspace;
 
 /// <summary>
 /// Finds where a store lives. The workspace is the nearest folder upward holding <c>.mltrack/</c> or a git root,
-/// else the start folder; the store file is <c>&lt;workspace&gt;/.mltrack/mltrack.db</c> unless overridden.
+/// else the start folder; the store is the file <c>&lt;workspace&gt;/.mltrack/mltrack.db</c> unless overridden.
 /// </summary>
 public static class WorkspaceLocator
 {
@@ -21,12 +23,16 @@ public static class WorkspaceLocator
         return start.FullName;
     }
 
-    /// <summary>The store path: explicit option first, then <c>MLTRACK_STORE</c>, then the workspace default.</summary>
-    public static string ResolveStorePath(string? explicitPath, string startDirectory)
+    /// <summary>
+    /// The store: explicit option first, then <c>MLTRACK_STORE</c>, then the workspace default; each may be a path
+    /// (relative to <paramref name="startDirectory"/>) or a URI (see <see cref="StoreLocation"/>).
+    /// </summary>
+    /// <exception cref="StoreException">InvalidParameterValue for a location that cannot be parsed.</exception>
+    public static StoreLocation ResolveStore(string? explicitValue, string startDirectory)
     {
-        var chosen = !string.IsNullOrWhiteSpace(explicitPath) ? explicitPath
+        var chosen = !string.IsNullOrWhiteSpace(explicitValue) ? explicitValue
             : Environment.GetEnvironmentVariable(StoreEnvironmentVariable) is { Length: > 0 } env ? env
             : Path.Combine(FindRoot(startDirectory), FolderName, DatabaseFileName);
-        return Path.GetFullPath(chosen, startDirectory);
+        return StoreLocation.Parse(chosen, startDirectory);
     }
 }

@@ -10,8 +10,7 @@ public static class CliApp
     {
         var output = new CliOutput(stdout ?? Console.Out, stderr ?? Console.Error);
         var root = new RootCommand("MLTrack: track, find and compare ML training runs.");
-        root.Options.Add(GlobalOptions.Store);
-        root.Options.Add(GlobalOptions.Artifacts);
+        foreach (var option in GlobalOptions.All) root.Options.Add(option);
         root.Subcommands.Add(RunCommand.Create(output));
         root.Subcommands.Add(ExperimentsCommand.Create(output));
         root.Subcommands.Add(RunsCommand.Create(output));

@@ -3,26 +3,31 @@ using MLTrack.Core.Launch;
 using MLTrack.Core.Names;
 using MLTrack.Core.Search;
 using MLTrack.Core.Storage;
-using MLTrack.Core.Storage.Sqlite;
-using MLTrack.Core.Workspace;
+using MLTrack.Server.Composition;
 
 namespace MLTrack.Server.Cli;
 
 /// <summary>
-/// Opens the store a command works on, recovers runs whose launcher died, and maps failures to messages and exit
-/// codes, so every command reports errors the same way.
+/// Opens the root a command works on (its store and services, from the global options), recovers runs whose launcher
+/// died, closes it when the command ends, and maps failures to messages and exit codes, so every command reports
+/// errors the same way.
 /// </summary>
 public static class StoreSession
 {
-    public static int Run(ParseResult parse, CliOutput output, Func<ITrackingStore, int> body)
+    public static int Run(ParseResult parse, CliOutput output, Func<MltrackRoot, int> body)
     {
         try
         {
-            var path = WorkspaceLocator.ResolveStorePath(parse.GetValue(GlobalOptions.Store), Environment.CurrentDirectory);
-            using var store = SqliteTrackingStore.Open(path);
-            if (store.PermissionNote is { } note) output.Error.WriteLine(note);
-            CrashRecovery.MarkCrashedRuns(store);
-            return body(store);
+            var root = MltrackRoot.Open(GlobalOptions.Settings(parse), output.Error);
+            try
+            {
+                CrashRecovery.MarkCrashedRuns(root.Store);
+                return body(root);
+            }
+            finally
+            {
+                root.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
         catch (Exception e)
         {
@@ -43,6 +48,9 @@ public static class StoreSession
                 return ExitCodes.Usage;
             case InvalidNameException n: // --name or --experiment with a control or invisible character
                 output.Error.WriteLine($"error: {n.Message}");
+                return ExitCodes.Usage;
+            case SettingsException x: // --artifacts, --store … with a value that cannot be used
+                output.Error.WriteLine($"error: {x.Message}");
                 return ExitCodes.Usage;
             case StoreException s:
                 output.Error.WriteLine($"error: {s.Message}");

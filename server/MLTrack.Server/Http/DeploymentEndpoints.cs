@@ -1,18 +1,18 @@
 using Microsoft.AspNetCore.Http;
 using MLTrack.Core.Deploy;
-using MLTrack.Core.Storage;
 using MLTrack.Server.Rpc;
 using MLTrack.Server.Rpc.Dto;
 
 namespace MLTrack.Server.Http;
 
 /// <summary>Handlers of <c>/api/deployments</c> (snake_case JSON of the RPC's DeploymentInfo). Routes are declared in <see cref="RestRoutes"/>.</summary>
-internal sealed class DeploymentEndpoints(ITrackingStore store)
+internal sealed class DeploymentEndpoints(Func<DeploymentService> service)
 {
     /// <summary>How long <c>POST /api/deployments?wait=true</c> waits for READY or FAILED.</summary>
     public static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(120);
 
-    private DeploymentService Service => DeploymentService.For(store);
+    /// <summary>The process's service, built on the first deployment request.</summary>
+    private DeploymentService Service => service();
 
     public sealed class CreateDeploymentRequest
     {

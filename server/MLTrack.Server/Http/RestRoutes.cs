@@ -17,14 +17,14 @@ internal static class RestRoutes
     public const string Mlflow = "/api/2.0/mlflow";
     public const string MlTrack = "/api/2.0/mltrack";
 
-    public static void Map(IEndpointRouteBuilder app, ITrackingStore store, TrackingServerOptions options)
+    public static void Map(IEndpointRouteBuilder app, ITrackingStore store, TrackingServerOptions options, Func<MLTrack.Core.Deploy.DeploymentService> deploymentService)
     {
         var experiments = new ExperimentEndpoints(store);
         var runs = new RunEndpoints(store);
         var metrics = new MetricEndpoints(store);
         var artifacts = new ArtifactEndpoints(store, options.MaxArtifactBytes, options.ArtifactMirror);
         var files = new RunFileEndpoints(store);
-        var deployments = new DeploymentEndpoints(store);
+        var deployments = new DeploymentEndpoints(deploymentService);
 
         // Health for load balancers, no token needed: database reachable at this build's schema (see HealthEndpoint).
         HealthEndpoint.Map(app);

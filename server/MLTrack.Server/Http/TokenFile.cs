@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace MLTrack.Server.Http;
 
 /// <summary>
-/// The store's bearer token in <c>.mltrack/token</c>: random, created on first use with permissions 0600 from the
-/// start (never world-readable, not even for a moment), and shared by every server and launcher of the store.
+/// The store's bearer token in <c>.mltrack/token</c> (or the file the <c>--token-file</c> setting names): random,
+/// created on first use with permissions 0600 from the start (never world-readable, not even for a moment), and
+/// shared by every server and launcher of the store.
 /// </summary>
 public static class TokenFile
 {
@@ -14,10 +15,14 @@ public static class TokenFile
     public static string PathIn(string mltrackDir) => Path.Combine(mltrackDir, FileName);
 
     /// <summary>The token in <paramref name="mltrackDir"/>, created when missing or empty. Safe when several processes race to create it.</summary>
-    public static string LoadOrCreate(string mltrackDir)
+    public static string LoadOrCreate(string mltrackDir) => LoadOrCreateAt(PathIn(mltrackDir));
+
+    /// <summary>The token in the file <paramref name="path"/>, created (with its folder) when missing or empty. Safe when several processes race to create it.</summary>
+    public static string LoadOrCreateAt(string path)
     {
-        MLTrack.Core.Storage.StorePermissions.CreateFolder(mltrackDir);
-        var path = PathIn(mltrackDir);
+        path = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(path)!;
+        MLTrack.Core.Storage.StorePermissions.CreateFolder(folder);
         for (int attempt = 0; ; attempt++)
         {
             if (TryRead(path) is { } existing)
@@ -27,7 +32,7 @@ public static class TokenFile
             }
             if (File.Exists(path)) File.Delete(path); // present but empty: a token nobody can use
             var token = NewToken();
-            var temp = Path.Combine(mltrackDir, $".token-{Guid.NewGuid():N}.tmp");
+            var temp = Path.Combine(folder, $".token-{Guid.NewGuid():N}.tmp");
             try
             {
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };

@@ -7,6 +7,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MLTrack.Core.Artifacts;
+using MLTrack.Core.Deploy;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
 
@@ -21,7 +22,7 @@ public sealed class TrackingServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string? _mltrackDir;
-    private readonly ITrackingStore _store;
+    private readonly Lazy<DeploymentService> _deployments;
     private readonly IDisposable _errorBodies;
     private readonly ServerLock? _lock;
     private readonly CancellationTokenSource _stopping = new();
@@ -33,9 +34,9 @@ public sealed class TrackingServer : IAsyncDisposable
     /// <summary>How long a server that finds the lock taken waits for the holder's server.json, to name it.</summary>
     private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(5);
 
-    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, ITrackingStore store, IDisposable errorBodies, ServerLock? held)
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, Lazy<DeploymentService> deployments, IDisposable errorBodies, ServerLock? held)
     {
-        _store = store;
+        _deployments = deployments;
         _errorBodies = errorBodies;
         _lock = held;
         _app = app;
@@ -121,7 +122,9 @@ public sealed class TrackingServer : IAsyncDisposable
         app.Use(errors.InvokeAsync);
         options.ConfigureApp?.Invoke(app);
         app.Use(guard.InvokeAsync);
-        RestRoutes.Map(app, store, options);
+        var deployments = options.Deployments ?? new Lazy<DeploymentService>(() => new DeploymentService(store,
+            options.MltrackDirectory is { } dir ? Path.Combine(dir, DeploymentService.FolderName) : Directory.CreateTempSubdirectory("mltrack-deployments-").FullName));
+        RestRoutes.Map(app, store, options, () => deployments.Value);
 
         try
         {
@@ -135,7 +138,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
-        var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, errorBodiesSubscription, held);
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory, deployments, errorBodiesSubscription, held);
         // In the background: the walk visits every run's folder (~0.8 s at 20,000 runs), and `mltrack run` waits for
         // this server. Temp files are never served or listed, so removing them a moment later changes nothing for clients.
         server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(store, log, server._stopping.Token), CancellationToken.None);
@@ -269,7 +272,7 @@ public sealed class TrackingServer : IAsyncDisposable
             _errorBodies.Dispose();
             await _app.DisposeAsync();
             // Local deployments created through this server's REST API run in this process: stop them with it.
-            await MLTrack.Core.Deploy.DeploymentService.For(_store).DisposeAsync();
+            if (_deployments.IsValueCreated) await _deployments.Value.DisposeAsync();
             if (_mltrackDir is not null) ServerInfoFile.RemoveIfOurs(_mltrackDir, Info);
             _lock?.Dispose(); // last: a new server may start once this one no longer answers
         }
@@ -303,6 +306,16 @@ public sealed class TrackingServer : IAsyncDisposable
         }
     }
 
-    private static bool SameStore(string a, string b) =>
-        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether server.json's store and ours are one (a file path, or a PostgreSQL target as displayed).</summary>
+    private static bool SameStore(string a, string b)
+    {
+        try
+        {
+            return StoreLocation.Parse(a).SameStore(StoreLocation.Parse(b));
+        }
+        catch (StoreException)
+        {
+            return string.Equals(a, b, StringComparison.Ordinal);
+        }
+    }
 }

@@ -29,6 +29,13 @@ public sealed record TrackingServerOptions
     /// <summary>Checks <c>/health</c> runs besides the database's (e.g. the S3 artifact store's), by name.</summary>
     public IReadOnlyList<KeyValuePair<string, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck>> HealthChecks { get; init; } = [];
 
+    /// <summary>
+    /// The process's deployment service (built on first use), which <c>/api/deployments</c> serves; stopping the server
+    /// stops the local deployments it runs. Null: the server builds its own, working in
+    /// <c>&lt;MltrackDirectory&gt;/deployments</c> (a new temporary folder without one).
+    /// </summary>
+    public Lazy<MLTrack.Core.Deploy.DeploymentService>? Deployments { get; init; }
+
     /// <summary>Where warnings and internal errors go; default standard error (never standard output, which may carry JSON-RPC).</summary>
     public TextWriter? Log { get; init; }
 

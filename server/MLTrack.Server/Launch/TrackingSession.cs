@@ -1,12 +1,13 @@
-using MLTrack.Core.Storage;
+using MLTrack.Server.Composition;
 using MLTrack.Server.Http;
 
 namespace MLTrack.Server.Launch;
 
 /// <summary>
-/// The tracking server a launched run logs to: the one already running for this store (found through
-/// <c>server.json</c>), or one started here for as long as this session lives. Also builds the environment that
-/// points the run's Python code at it (<see cref="TrackingEndpoint.Environment"/>).
+/// The tracking server a launched run logs to: for a SQLite store the one already running for it (found through
+/// <c>server.json</c>), else one started here for as long as this session lives, with the root's token, artifact
+/// settings and deployments. Also builds the environment that points the run's Python code at it
+/// (<see cref="TrackingEndpoint.Environment"/>).
 /// </summary>
 public sealed class TrackingSession : IAsyncDisposable
 {
@@ -21,30 +22,25 @@ public sealed class TrackingSession : IAsyncDisposable
         _owned = owned;
     }
 
-    public static async Task<TrackingSession> EnsureAsync(ITrackingStore store, TextWriter log, CancellationToken ct = default,
-        MLTrack.Core.Artifacts.IArtifactMirror? artifactMirror = null)
+    public static async Task<TrackingSession> EnsureAsync(MltrackRoot root, TextWriter log, CancellationToken ct = default)
     {
-        var dir = Path.GetDirectoryName(store.Location)!;
+        // PostgreSQL: no server.json to find another server by, nor a lock that would make us use it.
+        var dir = root.Layout.ServerFolder;
         for (int attempt = 0; ; attempt++)
         {
-            if (TrackingServer.FindRunning(dir) is { } running)
-                return new TrackingSession(running.Url, TokenFile.LoadOrCreate(dir), null);
+            if (dir is not null && TrackingServer.FindRunning(dir) is { } running)
+                return new TrackingSession(running.Url, root.LoadToken(), null);
             try
             {
-                var server = await TrackingServer.StartAsync(store, new TrackingServerOptions
-                {
-                    MltrackDirectory = dir,
-                    Log = log,
-                    ArtifactMirror = artifactMirror ?? MLTrack.Core.Artifacts.IArtifactMirror.None,
-                }, ct);
+                var server = await TrackingServer.StartAsync(root.Store, root.ServerOptions() with { Log = log }, ct);
                 return new TrackingSession(server.BaseAddress, server.Token, server);
             }
-            catch (ServerAlreadyRunningException e) when (attempt < 3)
+            catch (ServerAlreadyRunningException e) when (attempt < 3 && dir is not null)
             {
                 // Another process started one between our look and our start (it holds the lock): use that one once
                 // it is up; it may still be replaying the spool.
                 if ((e.Running ?? await TrackingServer.WaitForRunningAsync(dir, OtherServerWait, ct)) is { } other)
-                    return new TrackingSession(other.Url, TokenFile.LoadOrCreate(dir), null);
+                    return new TrackingSession(other.Url, root.LoadToken(), null);
             }
         }
     }

@@ -20,7 +20,7 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
             "min" => false,
             _ => throw new ArgumentException($"Unknown metricGoal '{request.MetricGoal}': use min, max or omit it."),
         };
-        var series = new AnalyticsService(session.Store).TimeSeries(Query(request), request.MetricKey, higher);
+        var series = session.Root.Analytics().TimeSeries(Query(request), request.MetricKey, higher);
         var buckets = new TimeSeriesBucketDto[series.Periods.Count];
         for (var i = 0; i < buckets.Length; i++)
         {
@@ -39,7 +39,7 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
 
     public Task<HeatmapResult> HeatmapAsync(HeatmapParams? request = null, CancellationToken cancellationToken = default)
     {
-        var map = new AnalyticsService(session.Store).Heatmap(Query(request ?? new HeatmapParams()));
+        var map = session.Root.Analytics().Heatmap(Query(request ?? new HeatmapParams()));
         var w = map.Window;
         return Task.FromResult(new HeatmapResult(w.From, w.To, w.Zone.Id, Name(w.Granularity), w.Note,
             [.. map.Days.Select(d => new HeatmapDayDto(d.Date, d.Weekday, d.Start, d.End, d.Runs, d.Failed, d.Experiments))],
@@ -52,11 +52,10 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
     public async Task<ProductionResult> ProductionAsync(ProductionParams? request = null, CancellationToken cancellationToken = default)
     {
         request ??= new ProductionParams();
-        var prefs = new PreferencesService(session.Store).Get();
+        var prefs = session.Root.Preferences().Get();
         var cpu = Price(request.CpuHourUsd, "cpuHourUsd") ?? prefs.CpuHourUsd;
         var gpu = Price(request.GpuHourUsd, "gpuHourUsd") ?? prefs.GpuHourUsd;
-        var deployments = DeploymentService.For(session.Store);
-        var production = new ProductionAnalytics(session.Store, deployments.WorkRoot, Http);
+        var production = session.Root.Production(Http);
         var (w, list) = await production.QueryAsync(Query(request), request.DeploymentIds, cpu, gpu, cancellationToken).ConfigureAwait(false);
         return new ProductionResult(w.From, w.To, w.Zone.Id, Name(w.Granularity), w.Note, [.. list.Select(ToDto)]);
     }

@@ -4,24 +4,24 @@ using MLTrack.Server.Rpc.Dto;
 
 namespace MLTrack.Server.Rpc;
 
-/// <summary>deployments/*, over the process's <see cref="DeploymentService"/> for the session's store; its status
+/// <summary>deployments/*, over the process's <see cref="DeploymentService"/> (the session root's); its status
 /// changes are sent to this client as <c>deployments/changed</c>.</summary>
 public sealed class DeploymentsRpc(RpcSession session, Func<string, object, Task> notify) : IDeploymentsRpc, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private DeploymentService? _service;
 
-    /// <summary>The service, subscribed to on first use (the store exists only after initialize).</summary>
+    /// <summary>The service, subscribed to on first use (the root exists only after initialize).</summary>
     private DeploymentService Service
     {
         get
         {
-            var store = session.Store;
+            var root = session.Root;
             lock (_gate)
             {
                 if (_service is null)
                 {
-                    _service = DeploymentService.For(store);
+                    _service = root.Deployments;
                     _service.Changed += OnChanged;
                 }
                 return _service;

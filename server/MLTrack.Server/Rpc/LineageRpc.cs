@@ -14,7 +14,7 @@ public sealed class LineageRpc(RpcSession session) : ILineageRpc
         var store = session.Store;
         var depth = request?.Depth ?? LineageService.DefaultDepth;
         if (depth is < 0 or > MaxDepth) throw RpcException.InvalidParams($"'depth' must be between 0 and {MaxDepth}, got {depth}.");
-        var service = new LineageService(store);
+        var service = session.Root.Lineage();
         if (!string.IsNullOrWhiteSpace(request?.RunId))
         {
             var runId = store.ResolveRunId(request.RunId);

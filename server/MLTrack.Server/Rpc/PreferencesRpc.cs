@@ -9,14 +9,14 @@ public sealed class PreferencesRpc(RpcSession session, Func<string, object, Task
     public Task<PreferencesResult> GetAsync(PreferencesGetParams? request = null, CancellationToken cancellationToken = default)
     {
         var user = UserOf(request?.User);
-        return Task.FromResult(new PreferencesResult(user, new PreferencesService(session.Store).Get(user)));
+        return Task.FromResult(new PreferencesResult(user, session.Root.Preferences().Get(user)));
     }
 
     public async Task<PreferencesResult> SetAsync(PreferencesSetParams request, CancellationToken cancellationToken)
     {
         var values = request?.Values ?? throw new ArgumentException("Missing 'values': an object of the preferences to change.");
         var user = UserOf(request.User);
-        var result = new PreferencesResult(user, new PreferencesService(session.Store).Set(user, values));
+        var result = new PreferencesResult(user, session.Root.Preferences().Set(user, values));
         await notify(RpcMethods.PreferencesChanged, result).ConfigureAwait(false);
         return result;
     }

@@ -6,7 +6,7 @@ namespace MLTrack.Server.Rpc;
 /// <summary>reports/*, over a <see cref="ReportService"/> on the session's store. Generation runs off the RPC thread.</summary>
 public sealed class ReportsRpc(RpcSession session) : IReportsRpc
 {
-    private ReportService Service => new(session.Store);
+    private ReportService Service => session.Root.Reports();
 
     public async Task<ReportInfo> GenerateAsync(ReportGenerateParams request, CancellationToken cancellationToken)
     {

@@ -34,7 +34,8 @@ public sealed class RpcConnection : IAsyncDisposable
     public string? InputFailure => _handler.FatalError;
 
     /// <summary>Starts listening on <paramref name="receiving"/> and answering on <paramref name="sending"/>.</summary>
-    public static RpcConnection Start(Stream sending, Stream receiving, RpcOptions? options = null)
+    /// <param name="root">An open root to serve (the browser UI shares its process's); null: initialize opens one, owned by the session.</param>
+    public static RpcConnection Start(Stream sending, Stream receiving, RpcOptions? options = null, Composition.MltrackRoot? root = null)
     {
         options ??= new RpcOptions();
         var log = options.Log ?? Console.Error;
@@ -42,7 +43,7 @@ public sealed class RpcConnection : IAsyncDisposable
         var handler = new LspMessageHandler(sending, receiving, RpcJson.CreateServerFormatter(methods), methods, options.FrameStallTimeout, log, options.MaxMessageBytes);
         var rpc = new MLTrackJsonRpc(handler, log);
         var notifier = new RpcNotifier((method, args) => rpc.NotifyWithParameterObjectAsync(method, args), options);
-        var session = new RpcSession(options, notifier);
+        var session = new RpcSession(options, notifier, root);
         var targetOptions = new JsonRpcTargetOptions
         {
             MethodNameTransform = CommonMethodNameTransforms.CamelCase,

@@ -6,6 +6,12 @@ public sealed record RpcOptions
     /// <summary>Folder holding the user-level store when initialize names no workspace; default <c>~/.mltrack</c>.</summary>
     public string? UserStoreFolder { get; init; }
 
+    /// <summary>
+    /// Where the store initialize opens keeps its artifacts, reports, deployments and token (from <c>mltrack rpc</c>'s
+    /// options and environment, e.g. <c>--artifacts</c> / <c>$MLTRACK_ARTIFACTS</c>); its Store is ignored: initialize names the store.
+    /// </summary>
+    public Composition.MltrackSettings Settings { get; init; } = new();
+
     /// <summary>How often the store is polled for runs changed by other processes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

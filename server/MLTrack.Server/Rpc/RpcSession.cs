@@ -1,15 +1,15 @@
 using System.Reflection;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
-using MLTrack.Core.Storage.Sqlite;
 using MLTrack.Core.Workspace;
+using MLTrack.Server.Composition;
 using MLTrack.Server.Rpc.Dto;
 
 namespace MLTrack.Server.Rpc;
 
 /// <summary>
-/// The state one RPC connection shares between its method groups: the store opened by initialize, the in-process
-/// tracking server, launched runs, the store watcher and the notifier. Methods other than initialize refuse to run
+/// The state one RPC connection shares between its method groups: the root (store and services) opened by initialize
+/// or handed in by the browser UI, the in-process tracking server, launched runs, the store watcher and the notifier. Methods other than initialize refuse to run
 /// before it (<see cref="RpcErrorCodes.NotInitialized"/>).
 /// </summary>
 public sealed class RpcSession : IAsyncDisposable
@@ -20,23 +20,29 @@ public sealed class RpcSession : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ITrackingStore? _store;
+    private readonly MltrackRoot? _given;
+    private MltrackRoot? _root;
+    private StoreLocation? _location;
     private RunLaunches? _launches;
     private StoreWatcher? _watcher;
     private TrackingServerHost? _tracking;
     private InitializeResult? _initialized;
     private int _disposed;
 
-    public RpcSession(RpcOptions options, RpcNotifier notifier)
+    /// <param name="root">An open root to serve instead of opening one on initialize (not disposed by the session).</param>
+    public RpcSession(RpcOptions options, RpcNotifier notifier, MltrackRoot? root = null)
     {
         _options = options;
+        _given = root;
         _log = options.Log ?? Console.Error;
         Notifier = notifier;
     }
 
     public RpcNotifier Notifier { get; }
 
-    public ITrackingStore Store => _store ?? throw RpcException.NotInitialized();
+    public MltrackRoot Root => _root ?? throw RpcException.NotInitialized();
+
+    public ITrackingStore Store => Root.Store;
 
     public RunLaunches Launches => _launches ?? throw RpcException.NotInitialized();
 
@@ -56,44 +62,47 @@ public sealed class RpcSession : IAsyncDisposable
         try
         {
             var folder = string.IsNullOrWhiteSpace(p.WorkspaceFolder) ? null : Path.GetFullPath(p.WorkspaceFolder);
-            var storePath = StorePathFor(p.StorePath, folder);
+            var location = StoreFor(p.StorePath, folder);
             if (_initialized is { } done)
             {
-                if (PathsEqual(done.StorePath, storePath)) return done;
+                if (_location!.SameStore(location)) return done;
                 throw new RpcException(RpcErrorCodes.InvalidState, "INVALID_STATE",
-                    $"Already initialized with the store '{done.StorePath}'; start another backend for '{storePath}'.");
+                    $"Already initialized with the store '{done.StorePath}'; start another backend for '{location.Display}'.");
             }
             if (_shutdown.Task.IsCompleted) throw new RpcException(RpcErrorCodes.InvalidState, "INVALID_STATE", "The backend is shutting down.");
+            if (_given is not null && !_given.Layout.Store.SameStore(location))
+                throw new RpcException(RpcErrorCodes.InvalidState, "INVALID_STATE",
+                    $"This backend serves the store '{_given.Layout.Store.Display}'; start another backend for '{location.Display}'.");
 
-            var store = SqliteTrackingStore.Open(storePath);
-            if (store.PermissionNote is { } note) _log.WriteLine(note);
+            var root = _given ?? MltrackRoot.Open(_options.Settings with { Store = location }, _log);
             try
             {
-                var crashed = CrashRecovery.MarkCrashedRuns(store);
+                var crashed = CrashRecovery.MarkCrashedRuns(root.Store);
                 if (crashed.Count > 0) _log.WriteLine($"mltrack rpc: marked {crashed.Count} run(s) whose launcher died as CRASHED.");
                 var tracking = new TrackingServerHost();
                 // Started in the background: Kestrel's start-up would double the time to the first answer.
                 // Launches wait for it (RunLaunches), so every launched run gets its URL and token.
                 if (p.StartTrackingServer)
-                    tracking.Start(store, Path.GetDirectoryName(storePath)!, _log);
+                    tracking.Start(root, _log);
                 _tracking = tracking;
-                _store = store;
+                _root = root;
+                _location = location;
                 WorkspaceFolder = folder;
-                _launches = new RunLaunches(store, Notifier, _options, tracking.GetEndpointAsync);
-                _watcher = new StoreWatcher(store, Notifier, _options);
+                _launches = new RunLaunches(root, Notifier, _options, tracking.GetEndpointAsync);
+                _watcher = new StoreWatcher(root.Store, Notifier, _options);
             }
             catch
             {
-                store.Dispose();
+                if (_given is null) await root.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            _log.WriteLine($"mltrack rpc: {p.ClientName ?? "client"} {p.ClientVersion} initialized on {storePath}");
+            _log.WriteLine($"mltrack rpc: {p.ClientName ?? "client"} {p.ClientVersion} initialized on {location.Display}");
             return _initialized = new InitializeResult(
                 ServerVersion,
                 ProtocolVersion,
-                storePath,
+                location.Display,
                 folder,
-                SqliteTrackingStore.SchemaVersion,
+                location.SchemaVersion,
                 _tracking?.Endpoint?.Url.ToString(),
                 new ServerCapabilities(
                     TextSearch: true,
@@ -129,20 +138,20 @@ public sealed class RpcSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync().ConfigureAwait(false);
-        _store?.Dispose();
+        if (_given is null && _root is { } owned) await owned.DisposeAsync().ConfigureAwait(false);
         _shutdown.TrySetResult();
     }
 
-    /// <summary>Explicit store path, else the workspace's <c>.mltrack/mltrack.db</c>, else the user-level store.</summary>
-    private string StorePathFor(string? explicitPath, string? folder)
+    /// <summary>
+    /// The explicit store (a path, relative to the workspace folder, or a URI: see <see cref="StoreLocation"/>), else the
+    /// workspace's <c>.mltrack/mltrack.db</c>, else the user-level store.
+    /// </summary>
+    private StoreLocation StoreFor(string? explicitStore, string? folder)
     {
-        if (!string.IsNullOrWhiteSpace(explicitPath)) return Path.GetFullPath(explicitPath, folder ?? Environment.CurrentDirectory);
-        if (folder is not null) return Path.Combine(folder, WorkspaceLocator.FolderName, WorkspaceLocator.DatabaseFileName);
+        if (!string.IsNullOrWhiteSpace(explicitStore)) return StoreLocation.Parse(explicitStore, folder ?? Environment.CurrentDirectory);
+        if (folder is not null) return StoreLocation.Sqlite(Path.Combine(folder, WorkspaceLocator.FolderName, WorkspaceLocator.DatabaseFileName));
         var userFolder = _options.UserStoreFolder
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), WorkspaceLocator.FolderName);
-        return Path.Combine(Path.GetFullPath(userFolder), WorkspaceLocator.DatabaseFileName);
+        return StoreLocation.Sqlite(Path.Combine(Path.GetFullPath(userFolder), WorkspaceLocator.DatabaseFileName));
     }
-
-    private static bool PathsEqual(string a, string b) =>
-        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 }

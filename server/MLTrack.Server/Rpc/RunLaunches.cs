@@ -2,18 +2,18 @@ using MLTrack.Server.Launch;
 using System.Collections.Concurrent;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Runs;
-using MLTrack.Core.Storage;
+using MLTrack.Server.Composition;
 using MLTrack.Server.Rpc.Dto;
 
 namespace MLTrack.Server.Rpc;
 
 /// <summary>
-/// Runs launched from the editor: each goes through <see cref="RunLauncher"/> (the same capture as <c>mltrack run</c>)
-/// on a background task owned by this process. The caller gets the run id as soon as the run is recorded; output
+/// Runs launched from the editor: each goes through the root's <see cref="RunLauncher"/> (the same capture and artifact
+/// settings as <c>mltrack run</c>) on a background task owned by this process. The caller gets the run id as soon as the run is recorded; output
 /// lines stream out as log/append, start and end as runs/changed. Stopping cancels the launch, which kills the
 /// process tree and records the run KILLED.
 /// </summary>
-public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcOptions options, Func<Task<TrackingEndpoint?>> tracking)
+public sealed class RunLaunches(MltrackRoot root, RpcNotifier notifier, RpcOptions options, Func<Task<TrackingEndpoint?>> tracking)
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Launch> _launches = new();
@@ -59,7 +59,7 @@ public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcO
                 created.TrySetResult(runId);
             },
         };
-        var running = Task.Run(() => new RunLauncher(store).RunAsync(request, launch.Cancel.Token), CancellationToken.None);
+        var running = Task.Run(() => root.Launcher().RunAsync(request, launch.Cancel.Token), CancellationToken.None);
         _ = running.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully)
@@ -78,7 +78,7 @@ public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcO
         if (await Task.WhenAny(created.Task, running).ConfigureAwait(false) == running && !created.Task.IsCompleted)
             await running.ConfigureAwait(false); // failed before the run was recorded: rethrows (ArgumentException, StoreException)
         var id = await created.Task.ConfigureAwait(false);
-        return new LaunchResultDto(id, store.GetRun(id).ExperimentId);
+        return new LaunchResultDto(id, root.Store.GetRun(id).ExperimentId);
     }
 
     /// <summary>Stops a run launched here and waits until it is recorded; false when it was not running here.</summary>
@@ -100,10 +100,10 @@ public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcO
             }
             catch (TimeoutException)
             {
-                return (true, store.GetRun(runId).Status);
+                return (true, root.Store.GetRun(runId).Status);
             }
         }
-        return (false, store.GetRun(runId).Status);
+        return (false, root.Store.GetRun(runId).Status);
     }
 
     /// <summary>Stops every run still going (shutdown); each is recorded KILLED.</summary>

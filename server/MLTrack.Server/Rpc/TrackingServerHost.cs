@@ -1,12 +1,13 @@
+using MLTrack.Server.Composition;
 using MLTrack.Server.Launch;
-using MLTrack.Core.Storage;
 using MLTrack.Server.Http;
 
 namespace MLTrack.Server.Rpc;
 
 /// <summary>
 /// Runs the HTTP tracking server inside the RPC process, so runs launched from the editor (and any Python client
-/// pointed at it) log to this store. When another live server already serves the same store (its
+/// pointed at it) log to this store, with the root's token, artifact settings (the S3 mirror, as for
+/// <c>mltrack run</c>) and deployments. When another live server already serves the same SQLite store (its
 /// <c>.mltrack/server.json</c>), that one is reused instead.
 /// </summary>
 public sealed class TrackingServerHost : IAsyncDisposable
@@ -19,8 +20,8 @@ public sealed class TrackingServerHost : IAsyncDisposable
     public TrackingEndpoint? Endpoint { get; private set; }
 
     /// <summary>Begins starting the server in the background.</summary>
-    public void Start(ITrackingStore store, string mltrackDirectory, TextWriter log) =>
-        _starting = Task.Run(() => StartAsync(store, mltrackDirectory, log, CancellationToken.None));
+    public void Start(MltrackRoot root, TextWriter log) =>
+        _starting = Task.Run(() => StartAsync(root, log, CancellationToken.None));
 
     /// <summary>The endpoint, waiting (bounded) for a start in progress; null when there is no server.</summary>
     public async Task<TrackingEndpoint?> GetEndpointAsync()
@@ -35,22 +36,21 @@ public sealed class TrackingServerHost : IAsyncDisposable
         return Endpoint;
     }
 
-    /// <summary>Starts (or finds) the server for <paramref name="store"/>; on failure logs why and leaves <see cref="Endpoint"/> null.</summary>
-    public async Task StartAsync(ITrackingStore store, string mltrackDirectory, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Starts (or finds) the server for the root's store; on failure logs why and leaves <see cref="Endpoint"/> null.</summary>
+    public async Task StartAsync(MltrackRoot root, TextWriter log, CancellationToken cancellationToken)
     {
         try
         {
-            _server = await TrackingServer.StartAsync(store, new TrackingServerOptions { MltrackDirectory = mltrackDirectory, Log = log }, cancellationToken)
-                .ConfigureAwait(false);
+            _server = await TrackingServer.StartAsync(root.Store, root.ServerOptions() with { Log = log }, cancellationToken).ConfigureAwait(false);
             Endpoint = new TrackingEndpoint(_server.BaseAddress, _server.Token);
         }
-        catch (ServerAlreadyRunningException e)
+        catch (ServerAlreadyRunningException e) when (root.Layout.ServerFolder is { } mltrackDirectory)
         {
             // The other server may still be starting (replaying the spool): wait for it, bounded.
             if ((e.Running ?? await TrackingServer.WaitForRunningAsync(mltrackDirectory, StartWait, cancellationToken).ConfigureAwait(false)) is { } running)
             {
                 log.WriteLine($"mltrack rpc: a tracking server for this store is already running at {running.Url.ToString().TrimEnd('/')} (pid {running.Pid}). Launched runs will log to it.");
-                Endpoint = new TrackingEndpoint(running.Url, TokenFile.LoadOrCreate(mltrackDirectory));
+                Endpoint = new TrackingEndpoint(running.Url, root.LoadToken());
             }
             else
             {

@@ -39,10 +39,11 @@ public sealed class InProcessRpc : IAsyncDisposable
     /// <summary>Raised (on the reader's thread) for each server → client notification: method and its params as JSON text.</summary>
     public event Action<string, string>? Notification;
 
-    public static InProcessRpc Start(RpcOptions options)
+    /// <param name="root">The process's root, which the session serves (it does not dispose it).</param>
+    public static InProcessRpc Start(RpcOptions options, Composition.MltrackRoot root)
     {
         var (serverStream, clientStream) = FullDuplexStream.CreatePair();
-        var server = RpcConnection.Start(serverStream, serverStream, options);
+        var server = RpcConnection.Start(serverStream, serverStream, options, root);
         return new InProcessRpc(server, clientStream, options.Log ?? Console.Error);
     }
 

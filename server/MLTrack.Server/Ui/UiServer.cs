@@ -1,4 +1,4 @@
-using MLTrack.Core.Storage;
+using MLTrack.Server.Composition;
 using MLTrack.Server.Http;
 using MLTrack.Server.Rpc;
 
@@ -24,9 +24,10 @@ public sealed record UiServerOptions
 }
 
 /// <summary>
-/// <c>mltrack ui</c>'s server: the tracking HTTP server (REST API, token, Host guard; it also names itself in
-/// <c>server.json</c> unless another live server already serves the store) plus the browser UI (<see cref="UiEndpoints"/>),
-/// whose <c>/rpc</c> goes through one in-process RPC session (<see cref="InProcessRpc"/>) on the same store.
+/// <c>mltrack ui</c>'s server: the tracking HTTP server (REST API, token, Host guard; for a SQLite store it also names
+/// itself in <c>server.json</c> unless another live server already serves the store) plus the browser UI
+/// (<see cref="UiEndpoints"/>), whose <c>/rpc</c> goes through one in-process RPC session (<see cref="InProcessRpc"/>)
+/// on the same root: one store, one deployment service, the same artifact settings.
 /// </summary>
 public sealed class UiServer : IAsyncDisposable
 {
@@ -64,16 +65,15 @@ public sealed class UiServer : IAsyncDisposable
 
     public static string DefaultWebviewsDirectory => Path.Combine(AppContext.BaseDirectory, "webviews");
 
-    public static async Task<UiServer> StartAsync(ITrackingStore store, UiServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<UiServer> StartAsync(MltrackRoot root, UiServerOptions options, CancellationToken cancellationToken = default)
     {
         var log = options.Log ?? Console.Error;
-        var storePath = Path.GetFullPath(store.Location);
-        var mltrackDir = Path.GetDirectoryName(storePath)!;
-        var token = TokenFile.LoadOrCreate(mltrackDir);
+        var serverFolder = root.Layout.ServerFolder;
+        var token = root.LoadToken();
         var webviews = Path.GetFullPath(options.WebviewsDirectory ?? DefaultWebviewsDirectory);
         var hub = new NotificationHub();
         var rpcOptions = (options.Rpc ?? new RpcOptions()) is var o && o.Log is null ? o with { Log = log } : o;
-        var rpc = InProcessRpc.Start(rpcOptions);
+        var rpc = InProcessRpc.Start(rpcOptions, root);
         rpc.Notification += hub.Publish;
         var sessions = new UiSessions(options.Time ?? TimeProvider.System);
         var endpoints = new UiEndpoints(token, sessions, rpc, hub, webviews, log);
@@ -81,26 +81,26 @@ public sealed class UiServer : IAsyncDisposable
         try
         {
             // Another live server for this store (an editor's backend, `mltrack server`) keeps server.json; we still serve.
-            var another = TrackingServer.FindRunning(mltrackDir) is not null;
-            var serverOptions = new TrackingServerOptions
+            var another = serverFolder is not null && TrackingServer.FindRunning(serverFolder) is not null;
+            var serverOptions = root.ServerOptions() with
             {
                 Bind = new BindAddress(System.Net.IPAddress.Loopback, options.Port),
-                MltrackDirectory = another ? null : mltrackDir,
+                MltrackDirectory = another ? null : serverFolder,
                 Token = token,
                 Log = log,
                 ConfigureApp = endpoints.Install,
             };
             try
             {
-                server = await TrackingServer.StartAsync(store, serverOptions, cancellationToken).ConfigureAwait(false);
+                server = await TrackingServer.StartAsync(root.Store, serverOptions, cancellationToken).ConfigureAwait(false);
             }
             catch (ServerAlreadyRunningException)
             {
                 // One started between our look and our start (it holds the store's lock): serve without server.json.
-                server = await TrackingServer.StartAsync(store, serverOptions with { MltrackDirectory = null }, cancellationToken).ConfigureAwait(false);
+                server = await TrackingServer.StartAsync(root.Store, serverOptions with { MltrackDirectory = null }, cancellationToken).ConfigureAwait(false);
             }
             // The session finds the server above through server.json (or the other one): runs launched from a panel log to it.
-            await rpc.InitializeAsync(storePath, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
+            await rpc.InitializeAsync(root.Layout.Store.Target, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
             return new UiServer(server, rpc, hub, sessions, webviews);
         }
         catch

@@ -172,8 +172,7 @@ public sealed class DeploymentApiTests(DeployModelFixture model) : IClassFixture
         }
         finally
         {
-            await DeploymentService.For(fixture.Store).DisposeAsync();
-            await fixture.DisposeAsync();
+            await fixture.DisposeAsync(); // the server stops the deployments it runs
         }
     }
 
@@ -186,7 +185,7 @@ public sealed class DeploymentApiTests(DeployModelFixture model) : IClassFixture
         File.WriteAllText(wrapper, $"#!/bin/sh\nMODAL_STANDIN_RECORD='{dir}/calls.jsonl' MODAL_STANDIN_MODE='ok' exec '{DeployModelFixture.Python}' '{standIn}' \"$@\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var store = MLTrack.Core.Storage.Sqlite.SqliteTrackingStore.Open(Path.Combine(dir, "mltrack.db"));
-        var service = new DeploymentService(store, modalExecutable: wrapper);
+        var service = new DeploymentService(store, Path.Combine(dir, "deployments"), modalExecutable: wrapper);
         Environment.SetEnvironmentVariable("MLTRACK_MODAL_MODEL_URL", "https://models.example.com/iris/model.joblib?sig=abc");
         try
         {
@@ -240,7 +239,7 @@ public sealed class DeploymentApiTests(DeployModelFixture model) : IClassFixture
                 Settings = new DeploymentSettings(),
                 HostPid = int.MaxValue - 7,
             });
-            await using var service = new DeploymentService(store);
+            await using var service = new DeploymentService(store, Path.Combine(dir, "deployments"));
             var r = service.Get("orphan");
             Assert.Equal(DeploymentStatus.STOPPED, r.Status);
             Assert.Contains("gone", r.Message);

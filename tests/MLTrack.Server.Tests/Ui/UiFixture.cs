@@ -3,7 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MLTrack.Core.Storage.Sqlite;
+using MLTrack.Core.Storage;
+using MLTrack.Server.Composition;
 using MLTrack.Server.Rpc;
 using MLTrack.Server.Ui;
 
@@ -19,7 +20,8 @@ public sealed class UiFixture : IAsyncLifetime
     public string StoreDir => Path.Combine(Root, ".mltrack");
     public string StorePath => Path.Combine(StoreDir, "mltrack.db");
     public string Webviews => Path.Combine(Root, "webviews");
-    public SqliteTrackingStore Store { get; private set; } = null!;
+    public MltrackRoot App { get; private set; } = null!;
+    public ITrackingStore Store => App.Store;
     public UiServer Server { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
     public StringWriter Log { get; } = new();
@@ -38,8 +40,8 @@ public sealed class UiFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(Webviews, "dist", "main.css"), "body { margin: 0 }\n");
         File.WriteAllText(Path.Combine(Webviews, "dist", "chunks", "a.js"), "export {};\n");
         File.WriteAllText(Path.Combine(Root, "secret.txt"), "not for the browser\n");
-        Store = SqliteTrackingStore.Open(StorePath);
-        Server = await UiServer.StartAsync(Store, new UiServerOptions
+        App = MltrackRoot.Open(new MltrackSettings { Store = StoreLocation.Sqlite(StorePath) });
+        Server = await UiServer.StartAsync(App, new UiServerOptions
         {
             WebviewsDirectory = Webviews,
             Log = TextWriter.Synchronized(Log),
@@ -61,7 +63,7 @@ public sealed class UiFixture : IAsyncLifetime
     {
         Client.Dispose();
         await Server.DisposeAsync();
-        Store.Dispose();
+        await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

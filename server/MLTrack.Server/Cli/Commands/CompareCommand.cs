@@ -16,8 +16,9 @@ public static class CompareCommand
         cmd.Arguments.Add(ids);
         cmd.Options.Add(all);
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var runs = parse.GetValue(ids)!.Select(i => store.GetRun(store.ResolveRunId(i))).DistinctBy(r => r.RunId).ToList();
             if (runs.Count < 2) throw new UsageException("compare needs at least two different runs.");
             var comparison = Comparison.Of(runs, parse.GetValue(all));

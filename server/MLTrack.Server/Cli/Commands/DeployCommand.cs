@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using MLTrack.Core.Deploy;
-using MLTrack.Core.Storage;
 
 namespace MLTrack.Server.Cli.Commands;
 
@@ -24,17 +23,17 @@ public static class DeployCommand
         cmd.Options.Add(cpu);
         cmd.Options.Add(memory);
         cmd.Options.Add(gpu);
-        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, store =>
+        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, root =>
         {
             var settings = new DeploymentSettings { AppName = parse.GetValue(name), Cpu = parse.GetValue(cpu), MemoryMb = parse.GetValue(memory), Gpu = parse.GetValue(gpu) };
-            return DeployAsync(store, parse.GetValue(run)!, parse.GetValue(target)!, settings, output, cancel).GetAwaiter().GetResult();
+            return DeployAsync(root.Deployments, parse.GetValue(run)!, parse.GetValue(target)!, settings, output, cancel).GetAwaiter().GetResult();
         }), CancellationToken.None));
         return cmd;
     }
 
-    private static async Task<int> DeployAsync(ITrackingStore store, string runId, string target, DeploymentSettings settings, CliOutput output, CancellationToken cancel)
+    private static async Task<int> DeployAsync(DeploymentService service, string runId, string target, DeploymentSettings settings, CliOutput output, CancellationToken cancel)
     {
-        await using var service = new DeploymentService(store);
+        // The root stops the deployment with the command (Ctrl+C, or when it failed).
         service.Changed += r => output.Error.WriteLine($"{r.Status}: {r.Message}");
         DeploymentRecord record;
         try

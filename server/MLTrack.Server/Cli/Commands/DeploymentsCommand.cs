@@ -12,8 +12,9 @@ public static class DeploymentsCommand
     {
         var cmd = new Command("deployments", "List model deployments.");
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var list = store.ListDeployments();
             if (parse.GetValue(GlobalOptions.Json))
             {
@@ -33,8 +34,9 @@ public static class DeploymentsCommand
     {
         var id = new Argument<string>("id") { Description = "Deployment id (or unique prefix)." };
         var cmd = new Command("undeploy", "Stop a deployment and delete its record.") { id };
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var prefix = parse.GetValue(id)!;
             var matches = store.ListDeployments().Where(d => d.DeploymentId.StartsWith(prefix, StringComparison.Ordinal)).ToList();
             if (matches.Count != 1)
@@ -42,7 +44,7 @@ public static class DeploymentsCommand
                 output.Error.WriteLine(matches.Count == 0 ? $"error: no deployment '{prefix}'" : $"error: '{prefix}' matches {matches.Count} deployments");
                 return ExitCodes.Error;
             }
-            var service = new DeploymentService(store);
+            var service = root.Deployments;
             try
             {
                 service.DeleteAsync(matches[0].DeploymentId).GetAwaiter().GetResult();

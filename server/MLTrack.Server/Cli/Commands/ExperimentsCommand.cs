@@ -10,8 +10,9 @@ public static class ExperimentsCommand
     {
         var cmd = new Command("experiments", "List experiments and how many runs each has.");
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var counts = store.CountRunsByExperiment();
             var rows = store.ListExperiments().Select(e => new ExperimentJson(e.ExperimentId, e.Name, counts.GetValueOrDefault(e.ExperimentId), e.CreationTime)).ToList();
             if (parse.GetValue(GlobalOptions.Json))

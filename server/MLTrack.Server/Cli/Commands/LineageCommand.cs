@@ -20,8 +20,9 @@ public static class LineageCommand
         cmd.Options.Add(down);
         cmd.Options.Add(depth);
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var runId = store.ResolveRunId(parse.GetValue(id)!);
             var direction = (parse.GetValue(up), parse.GetValue(down)) switch
             {
@@ -29,7 +30,7 @@ public static class LineageCommand
                 (false, true) => LineageDirection.Down,
                 _ => LineageDirection.Both,
             };
-            var graph = new LineageService(store).ForRun(runId, direction, parse.GetValue(depth));
+            var graph = root.Lineage().ForRun(runId, direction, parse.GetValue(depth));
             Print(output, graph, parse.GetValue(GlobalOptions.Json), LineageService.RunNode(runId));
             return ExitCodes.Ok;
         }));
@@ -42,13 +43,13 @@ public static class LineageCommand
         var cmd = new Command("impact", "List every run downstream of a file: the runs that read it, what they wrote, and so on.");
         cmd.Arguments.Add(file);
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
             var path = Path.GetFullPath(parse.GetValue(file)!);
             if (!File.Exists(path)) throw new UsageException($"File '{path}' does not exist.");
             string sha;
             using (var s = File.OpenRead(path)) sha = Convert.ToHexStringLower(SHA256.HashData(s));
-            var graph = new LineageService(store).Impact(sha, path);
+            var graph = root.Lineage().Impact(sha, path);
             Print(output, graph, parse.GetValue(GlobalOptions.Json), LineageService.FileNode(sha));
             if (!parse.GetValue(GlobalOptions.Json) && graph.Edges.Count == 0)
                 output.Error.WriteLine("No recorded run read this file's content.");

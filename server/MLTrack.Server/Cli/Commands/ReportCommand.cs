@@ -34,8 +34,9 @@ public static class ReportCommand
         var gpu = new Option<double?>("--gpu-hour-usd") { Description = "Price of a GPU hour in USD (default: your preferences, 1.10)." };
         var cmd = new Command("report", "Write an executive, technical or cost report (Markdown or HTML) over a date range.");
         foreach (var o in new Option[] { type, from, to, preset, experiment, format, outFile, zone, cpu, gpu }) cmd.Options.Add(o);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var request = Request(parse.GetValue(type), parse.GetValue(from), parse.GetValue(to), parse.GetValue(preset), parse.GetValue(zone),
                 parse.GetValue(cpu), parse.GetValue(gpu));
             var path = parse.GetValue(outFile);
@@ -52,7 +53,7 @@ public static class ReportCommand
                     throw new UsageException($"Unknown experiment '{e}': give an experiment name or id (see `mltrack experiments`).");
                 }
             }
-            var service = new ReportService(store);
+            var service = root.Reports();
             ReportRecord record;
             using (var progress = new ProgressWriter(output.Error))
             {

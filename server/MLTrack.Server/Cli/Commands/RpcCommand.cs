@@ -18,7 +18,8 @@ public static class RpcCommand
                 output.Error.WriteLine("error: give --stdio (JSON-RPC on standard input/output).");
                 return ExitCodes.Usage;
             }
-            return await RpcStdioHost.RunAsync(cancel);
+            // The client names the store in initialize; the options and environment give everything else (e.g. --artifacts).
+            return await RpcStdioHost.RunAsync(GlobalOptions.Settings(parse, withStore: false), cancel);
         });
         return cmd;
     }

@@ -28,13 +28,12 @@ public static class RunCommand
         cmd.Options.Add(interval);
         cmd.Arguments.Add(command);
         // Task.Run: a body that blocks the invoking thread keeps System.CommandLine from handing us Ctrl+C in time.
-        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, store =>
+        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var parameters = ParseParams(parse.GetValue(param) ?? []); // before anything starts: a bad --param records nothing
             var experimentName = parse.GetValue(experiment) ?? Core.Runs.Experiment.DefaultName;
-            var artifactMirror = GlobalOptions.ArtifactMirror(parse);
-            using var disposeMirror = artifactMirror as IDisposable;
-            using var session = new SyncDisposable(TrackingSession.EnsureAsync(store, output.Error, cancel, artifactMirror).GetAwaiter().GetResult());
+            using var session = new SyncDisposable(TrackingSession.EnsureAsync(root, output.Error, cancel).GetAwaiter().GetResult());
             var request = new LaunchRequest
             {
                 Command = parse.GetValue(command)!,
@@ -48,7 +47,7 @@ public static class RunCommand
                 InheritStdin = true,
                 OnRunCreated = id => output.Error.WriteLine($"mltrack: run {id} started (store {store.Location})"),
             };
-            var result = new RunLauncher(store, artifactMirror).RunAsync(request, cancel).GetAwaiter().GetResult();
+            var result = root.Launcher().RunAsync(request, cancel).GetAwaiter().GetResult();
             output.Error.WriteLine($"mltrack: run {Format.ShortId(result.RunId)} {result.Status}" +
                 (result.ExitCode is { } code ? $" (exit code {code})" : "") + $" in {Format.Duration((long)result.Duration.TotalMilliseconds)}" +
                 (result.Error is { } err ? $": {err}" : "") + $" — see: mltrack show {Format.ShortId(result.RunId)}");

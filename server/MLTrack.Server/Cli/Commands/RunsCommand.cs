@@ -24,8 +24,9 @@ public static class RunsCommand
         cmd.Options.Add(desc);
         cmd.Options.Add(limit);
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             int max = parse.GetValue(limit);
             if (max < 1) throw new UsageException($"--limit must be at least 1, got {max}.");
             var experiments = store.ListExperiments(ViewType.All).ToDictionary(e => e.ExperimentId, e => e.Name);

@@ -4,9 +4,11 @@ using MLTrack.Server.Http;
 namespace MLTrack.Server.Cli.Commands;
 
 /// <summary>
-/// <c>mltrack server [--http 127.0.0.1:PORT] [--allow-remote]</c>: runs the tracking HTTP server for the workspace
-/// store in the foreground until Ctrl+C. Refuses to start (naming the running server's URL and pid, exit code 1)
-/// when another server holds the store's <c>server.lock</c> or <c>server.json</c> names a live one.
+/// <c>mltrack server [--http 127.0.0.1:PORT] [--allow-remote]</c>: runs the tracking HTTP server for the store in the
+/// foreground until Ctrl+C. For a SQLite store it refuses to start (naming the running server's URL and pid, exit
+/// code 1) when another server holds the store's <c>server.lock</c> or <c>server.json</c> names a live one; a
+/// postgresql:// store takes no such lock, so any number of replicas serve one database
+/// (<c>mltrack server --store postgresql://… --artifacts s3://… --http 0.0.0.0:PORT --allow-remote --token-file …</c>).
 /// </summary>
 public static class ServerCommand
 {
@@ -21,8 +23,9 @@ public static class ServerCommand
         cmd.Options.Add(http);
         cmd.Options.Add(allowRemote);
         // On a thread of its own, so the action's task exists at once and Ctrl+C / SIGTERM wait for the clean stop below.
-        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, store =>
+        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             BindAddress bind;
             try
             {
@@ -32,18 +35,16 @@ public static class ServerCommand
             {
                 throw new UsageException(e.Message);
             }
-            var mltrackDir = Path.GetDirectoryName(Path.GetFullPath(store.Location))!;
-            if (TrackingServer.FindRunning(mltrackDir) is { } running) return AlreadyRunning(output, running);
+            var layout = root.Layout;
+            if (layout.ServerFolder is { } serverFolder && TrackingServer.FindRunning(serverFolder) is { } running) return AlreadyRunning(output, running);
             TrackingServer server;
             try
             {
-                server = TrackingServer.StartAsync(store, new TrackingServerOptions
+                server = TrackingServer.StartAsync(store, root.ServerOptions() with
                 {
                     Bind = bind,
                     AllowRemote = parse.GetValue(allowRemote),
-                    MltrackDirectory = mltrackDir,
                     Log = output.Error,
-                    ArtifactMirror = GlobalOptions.ArtifactMirror(parse),
                 }, cancel).GetAwaiter().GetResult();
             }
             catch (ServerAlreadyRunningException e) when (e.Running is { } other)
@@ -64,7 +65,7 @@ public static class ServerCommand
             {
                 output.Out.WriteLine(server.BaseAddress.ToString().TrimEnd('/'));
                 output.Out.Flush();
-                output.Error.WriteLine($"mltrack: tracking server for {store.Location} at {server.BaseAddress} (token in {TokenFile.PathIn(mltrackDir)}); Ctrl+C stops it");
+                output.Error.WriteLine($"mltrack: tracking server for {store.Location} at {server.BaseAddress} (token in {layout.TokenFile}); Ctrl+C stops it");
                 try
                 {
                     Task.WhenAny(Task.Delay(Timeout.Infinite, cancel), server.Stopped).GetAwaiter().GetResult();

@@ -13,8 +13,9 @@ public static class ShowCommand
         var cmd = new Command("show", "Show a run: attributes, git, params, tags, metrics (latest/min/max) and artifacts.");
         cmd.Arguments.Add(id);
         cmd.Options.Add(GlobalOptions.Json);
-        cmd.SetAction(parse => StoreSession.Run(parse, output, store =>
+        cmd.SetAction(parse => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var run = store.GetRun(store.ResolveRunId(parse.GetValue(id)!));
             var experiment = store.GetExperiment(run.ExperimentId).Name;
             var artifacts = store.ListArtifacts(run.RunId);

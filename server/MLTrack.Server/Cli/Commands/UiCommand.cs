@@ -27,14 +27,15 @@ public static class UiCommand
         cmd.Options.Add(open);
         cmd.Options.Add(port);
         cmd.Options.Add(webviews);
-        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, store =>
+        cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, root =>
         {
+            var store = root.Store;
             var p = parse.GetValue(port);
             if (p is < 0 or > 65535) throw new UsageException($"--port must be 0..65535 (got {p}).");
             UiServer server;
             try
             {
-                server = UiServer.StartAsync(store, new UiServerOptions
+                server = UiServer.StartAsync(root, new UiServerOptions
                 {
                     Port = p,
                     WebviewsDirectory = parse.GetValue(webviews),
