@@ -6,7 +6,7 @@ public sealed record RpcOptions
     /// <summary>Folder holding the user-level store when initialize names no workspace; default <c>~/.mltrack</c>.</summary>
     public string? UserStoreFolder { get; init; }
 
-    /// <summary>How often the store is polled for runs changed by other processes.</summary>
+    /// <summary>How often a store without notifications (SQLite) is polled for changes made by other processes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Least time between two runs/changed notifications for one run.</summary>

@@ -69,4 +69,7 @@ public sealed partial class PostgresTrackingStore
     public (int Experiments, int Users) CountDistinct(long from, long to, RunScope scope) => throw new NotImplementedException();
     public long? FirstRunStart(RunScope scope) => throw new NotImplementedException();
     public IReadOnlyList<string> ListRunUsers() => throw new NotImplementedException();
+
+    // IChangeFeedSource
+    public IChangeFeed OpenChangeFeed(ChangeFeedOptions options) => throw new NotImplementedException();
 }
