@@ -1,6 +1,5 @@
-using System.Text.RegularExpressions;
-
 using MLTrack.Core.Search;
+using static MLTrack.Core.Storage.RunFilterRules;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
@@ -9,7 +8,7 @@ namespace MLTrack.Core.Storage.Sqlite;
 /// parameter; the only text spliced into the SQL is the caller's run alias, which must be a plain identifier.
 /// Assumes <c>PRAGMA case_sensitive_like = ON</c> so that LIKE is case-sensitive as in MLflow.
 /// </summary>
-public static partial class SqliteRunFilter
+public static class SqliteRunFilter
 {
     /// <summary>
     /// A boolean expression selecting the runs that match every clause, or <c>1=1</c> when there are none.
@@ -93,31 +92,7 @@ public static partial class SqliteRunFilter
                 var keyword = clause.Op == ComparisonOperator.In ? "IN" : "NOT IN";
                 return $"{column} {keyword} ({string.Join(", ", names)})";
             default:
-                object value = clause.Value switch
-                {
-                    StringValue s => s.Value,
-                    NumberValue n when integral && IsExactInteger(n.Value) => (long)n.Value,
-                    NumberValue n => n.Value,
-                    _ => throw new ArgumentException($"Clause on '{clause.Key}' has an unexpected value {clause.Value}.", nameof(clause)),
-                };
-                return $"{column} {FilterParser.Symbol(clause.Op)} {Add(parameters, value)}";
-        }
-    }
-
-    /// <summary>Rejects hand-built clauses whose value does not fit the operator and entity, as the parser would.</summary>
-    private static void CheckValue(FilterClause clause, bool numeric)
-    {
-        var ok = clause.Op switch
-        {
-            ComparisonOperator.In or ComparisonOperator.NotIn => !numeric && clause.Value is StringListValue,
-            ComparisonOperator.Like or ComparisonOperator.ILike => !numeric && clause.Value is StringValue,
-            ComparisonOperator.Equal or ComparisonOperator.NotEqual => numeric ? clause.Value is NumberValue : clause.Value is StringValue,
-            _ => numeric && clause.Value is NumberValue,
-        };
-        if (!ok)
-        {
-            throw new ArgumentException(
-                $"Operator {clause.Op} with value {clause.Value} does not apply to {clause.Entity} '{clause.Key}'.", nameof(clause));
+                return $"{column} {FilterParser.Symbol(clause.Op)} {Add(parameters, ComparisonValue(clause, integral))}";
         }
     }
 
@@ -135,18 +110,4 @@ public static partial class SqliteRunFilter
         parameters.Add(new(name, value));
         return name;
     }
-
-    private static bool IsExactInteger(double value) => Math.Floor(value) == value && Math.Abs(value) <= 9007199254740992d;
-
-    private static void CheckAlias(string runAlias)
-    {
-        ArgumentNullException.ThrowIfNull(runAlias);
-        if (!AliasPattern().IsMatch(runAlias))
-        {
-            throw new ArgumentException($"'{runAlias}' is not a plain SQL identifier.", nameof(runAlias));
-        }
-    }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex AliasPattern();
 }

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using MLTrack.Core.Runs;
+using static MLTrack.Core.Storage.StoreErrors;
+using static MLTrack.Core.Storage.StoreRules;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
@@ -9,14 +11,12 @@ public sealed partial class SqliteTrackingStore
 
     public Experiment CreateExperiment(string name, string? artifactLocation = null, IReadOnlyDictionary<string, string>? tags = null)
     {
-        if (string.IsNullOrWhiteSpace(name))
-            throw new StoreException(StoreErrorCode.InvalidParameterValue, "Experiment name must be a non-empty string.");
-        CheckName(name, "experiment name");
+        CheckExperimentName(name);
         CheckTags(tags);
         var id = Write((c, tx) =>
         {
             if (c.Scalar("SELECT 1 FROM experiments WHERE name = @n", tx, ("@n", name)) is not null)
-                throw new StoreException(StoreErrorCode.ResourceAlreadyExists, $"Experiment '{name}' already exists.");
+                throw ExperimentExists(name);
             long now = Now();
             var newId = (long)c.Scalar(
                 "INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (@n, @a, @t, @t) RETURNING experiment_id",
@@ -30,7 +30,7 @@ public sealed partial class SqliteTrackingStore
 
     public Experiment GetExperiment(string experimentId) =>
         Read(c => QueryExperiments(c, "WHERE experiment_id = @id", ("@id", ParseExperimentId(experimentId))).FirstOrDefault())
-        ?? throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"No experiment with id '{experimentId}'.");
+        ?? throw ExperimentNotFound(experimentId);
 
     public Experiment? FindExperimentByName(string name) =>
         Read(c => QueryExperiments(c, "WHERE name = @n", ("@n", name)).FirstOrDefault());
@@ -62,14 +62,12 @@ public sealed partial class SqliteTrackingStore
 
     public void RenameExperiment(string experimentId, string newName)
     {
-        if (string.IsNullOrWhiteSpace(newName))
-            throw new StoreException(StoreErrorCode.InvalidParameterValue, "Experiment name must be a non-empty string.");
-        CheckName(newName, "experiment name");
+        CheckExperimentName(newName);
         Write((c, tx) =>
         {
             var id = RequireExperiment(c, tx, experimentId);
             if (c.Scalar("SELECT 1 FROM experiments WHERE name = @n AND experiment_id != @id", tx, ("@n", newName), ("@id", id)) is not null)
-                throw new StoreException(StoreErrorCode.ResourceAlreadyExists, $"Experiment '{newName}' already exists.");
+                throw ExperimentExists(newName);
             c.Exec("UPDATE experiments SET name = @n, last_update_time = @t WHERE experiment_id = @id", tx, ("@n", newName), ("@t", Now()), ("@id", id));
         });
     }
@@ -98,14 +96,9 @@ public sealed partial class SqliteTrackingStore
     {
         var id = ParseExperimentId(experimentId);
         if (c.Scalar("SELECT 1 FROM experiments WHERE experiment_id = @id", tx, ("@id", id)) is null)
-            throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"No experiment with id '{experimentId}'.");
+            throw ExperimentNotFound(experimentId);
         return id;
     }
-
-    private static long ParseExperimentId(string experimentId) =>
-        long.TryParse(experimentId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-            ? id
-            : throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Invalid experiment id '{experimentId}': expected a whole number.");
 
     private static List<Experiment> QueryExperiments(SqliteConnection c, string where, params (string, object?)[] args)
     {

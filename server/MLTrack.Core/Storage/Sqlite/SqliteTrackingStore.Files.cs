@@ -1,4 +1,5 @@
 using MLTrack.Core.Lineage;
+using static MLTrack.Core.Storage.FileDirectionNames;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
@@ -35,7 +36,4 @@ public sealed partial class SqliteTrackingStore
         while (r.Read()) list.Add((r.GetString(0), new RunFile(ParseDirection(r.GetString(1)), r.GetString(2), r.GetInt64(3), r.GetString(4))));
         return (IReadOnlyList<(string, RunFile)>)list;
     });
-
-    private static string DirectionName(FileDirection d) => d == FileDirection.Input ? "input" : "output";
-    private static FileDirection ParseDirection(string s) => s == "input" ? FileDirection.Input : FileDirection.Output;
 }

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using MLTrack.Core.Metrics;
+using static MLTrack.Core.Storage.StoreErrors;
+using static MLTrack.Core.Storage.StoreRules;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
@@ -13,7 +15,7 @@ public sealed partial class SqliteTrackingStore
 
     public void LogBatch(string runId, RunBatch batch)
     {
-        ValidateBatch(batch);
+        CheckBatch(batch);
         Write((c, tx) =>
         {
             var rowid = RequireRun(c, tx, runId, allowDeleted: false);
@@ -24,15 +26,6 @@ public sealed partial class SqliteTrackingStore
             foreach (var (k, v) in batch.Tags) UpsertTag(c, tx, rowid, k, v);
             if (batch.Metrics.Count > 0) AppendMetrics(tx, rowid, batch.Metrics);
         });
-    }
-
-    private static void ValidateBatch(RunBatch batch)
-    {
-        string? checkedKey = null; // batches repeat one key point after point: check each run of it once
-        foreach (var m in batch.Metrics)
-            if (m.Key != checkedKey) checkedKey = CheckKey(m.Key, "metric");
-        foreach (var (k, _) in batch.Params) CheckKey(k, "param");
-        CheckTags(batch.Tags);
     }
 
     private static void WriteParams(SqliteConnection c, SqliteTransaction tx, long rowid, string runId, IReadOnlyList<KeyValuePair<string, string>> parameters)
@@ -50,10 +43,6 @@ public sealed partial class SqliteTrackingStore
                 throw ParamChanged(runId, k, existing, v);
         }
     }
-
-    private static StoreException ParamChanged(string runId, string key, string old, string attempted) => new(
-        StoreErrorCode.InvalidParameterValue,
-        $"Changing param values is not allowed. Param with key='{key}' was already logged with value='{old}' for run ID='{runId}'. Attempted logging new value '{attempted}'.");
 
     private void AppendMetrics(SqliteTransaction tx, long rowid, IReadOnlyList<Metrics.MetricPoint> metrics)
     {

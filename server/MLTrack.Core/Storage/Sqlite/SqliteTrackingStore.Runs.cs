@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 using MLTrack.Core.Artifacts;
 using MLTrack.Core.Metrics;
 using MLTrack.Core.Runs;
+using static MLTrack.Core.Storage.StoreErrors;
+using static MLTrack.Core.Storage.StoreRules;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
 public sealed partial class SqliteTrackingStore
 {
-    private const int MinPrefixLength = 6;
-
     private const string RunColumns =
         "r.run_rowid, r.run_id, r.experiment_id, r.name, r.status, r.user_id, r.start_time, r.end_time, r.command, r.cwd, r.source_file, " +
         "r.exit_code, r.pid, r.host, r.git_commit, r.git_branch, r.git_remote, r.git_dirty, r.parent_run_id, r.lifecycle_stage, r.artifact_uri";
@@ -17,8 +17,7 @@ public sealed partial class SqliteTrackingStore
     public Run CreateRun(NewRun run)
     {
         var runId = run.RunId ?? Guid.NewGuid().ToString("N");
-        if (run.RunId is not null && !IsRunId(runId))
-            throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Run id '{runId}' must be 32 lowercase hexadecimal characters.");
+        if (run.RunId is not null) CheckRunId(runId);
         CheckName(run.Name, "run name");
         CheckTags(run.Tags);
         var artifactUri = new Uri(Path.Combine(ArtifactRoot, runId)).AbsoluteUri;
@@ -26,11 +25,11 @@ public sealed partial class SqliteTrackingStore
         {
             var experimentId = RequireExperiment(c, tx, run.ExperimentId ?? Experiment.DefaultId);
             if (c.Scalar("SELECT lifecycle_stage FROM experiments WHERE experiment_id = @e", tx, ("@e", experimentId)) as string == LifecycleStages.Deleted)
-                throw new StoreException(StoreErrorCode.InvalidState, $"Experiment '{run.ExperimentId}' is deleted; restore it before adding runs.");
+                throw ExperimentDeleted(run.ExperimentId);
             if (c.Scalar("SELECT 1 FROM runs WHERE run_id = @id", tx, ("@id", runId)) is not null)
-                throw new StoreException(StoreErrorCode.ResourceAlreadyExists, $"Run '{runId}' already exists.");
+                throw RunExists(runId);
             if (run.ParentRunId is { } parent && c.Scalar("SELECT 1 FROM runs WHERE run_id = @p", tx, ("@p", parent)) is null)
-                throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"Parent run '{parent}' not found.");
+                throw ParentNotFound(parent);
             var rowid = (long)c.Scalar(
                 """
                 INSERT INTO runs (run_id, experiment_id, name, status, user_id, start_time, command, cwd, source_file, pid, host,
@@ -56,9 +55,7 @@ public sealed partial class SqliteTrackingStore
 
     public string ResolveRunId(string idOrPrefix)
     {
-        var text = idOrPrefix.Trim().ToLowerInvariant();
-        if (text.Length < MinPrefixLength)
-            throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Run id '{idOrPrefix}' is too short: give at least {MinPrefixLength} characters.");
+        var text = RunIdPrefix(idOrPrefix);
         return Read(c =>
         {
             var matches = new List<string>();
@@ -67,14 +64,7 @@ public sealed partial class SqliteTrackingStore
                 null, ("@lo", text), ("@hi", text + "\uffff"));
             using var r = cmd.ExecuteReader();
             while (r.Read()) matches.Add(r.GetString(0));
-            return matches switch
-            {
-                [] => throw RunNotFound(idOrPrefix),
-                [var one] => one,
-                _ when matches.Contains(text) => text,
-                _ => throw new StoreException(StoreErrorCode.InvalidParameterValue,
-                    $"Run id prefix '{idOrPrefix}' is ambiguous: it matches {string.Join(", ", matches.Take(5))}{(matches.Count > 5 ? ", …" : "")}. Give more characters."),
-            };
+            return ResolvePrefix(idOrPrefix, text, matches);
         });
     }
 
@@ -114,7 +104,7 @@ public sealed partial class SqliteTrackingStore
     {
         var rowid = RequireRun(c, tx, runId, allowDeleted: false);
         if (c.Exec("DELETE FROM tags WHERE run_rowid = @r AND key = @k", tx, ("@r", rowid), ("@k", key)) == 0)
-            throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"No tag with name '{key}' in run '{runId}'.");
+            throw TagNotFound(runId, key);
     });
 
     public void RecordArtifact(string runId, ArtifactInfo artifact) => Write((c, tx) =>
@@ -144,14 +134,9 @@ public sealed partial class SqliteTrackingStore
         using var r = cmd.ExecuteReader();
         if (!r.Read()) throw RunNotFound(runId);
         if (!allowDeleted && r.GetString(1) == LifecycleStages.Deleted)
-            throw new StoreException(StoreErrorCode.InvalidState, $"Run '{runId}' is deleted; restore it before changing it.");
+            throw RunDeleted(runId);
         return r.GetInt64(0);
     }
-
-    private static bool IsRunId(string id) => id.Length == 32 && id.All(ch => ch is >= '0' and <= '9' or >= 'a' and <= 'f');
-
-    private static StoreException RunNotFound(string runId) =>
-        new(StoreErrorCode.ResourceDoesNotExist, $"Run '{runId}' not found.");
 
     /// <summary>Run attributes only; details are filled in by <see cref="WithDetails"/>.</summary>
     private static List<(long RowId, Run Run)> LoadRuns(SqliteConnection c, string whereAndTail, params (string, object?)[] args) =>

@@ -1,11 +1,13 @@
 using System.Text;
 using MLTrack.Core.Search;
+using static MLTrack.Core.Storage.StoreErrors;
+using static MLTrack.Core.Storage.StoreRules;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
 public sealed partial class SqliteTrackingStore
 {
-    public const int MaxSearchResults = 50_000;
+    public const int MaxSearchResults = StoreRules.MaxSearchResults;
 
     /// <summary>
     /// Filters and sorts in SQL and loads details only for the page returned.
@@ -13,11 +15,7 @@ public sealed partial class SqliteTrackingStore
     /// </summary>
     public RunPage SearchRuns(RunQuery query)
     {
-        if (query.MaxResults is < 1 or > MaxSearchResults)
-            throw new StoreException(StoreErrorCode.InvalidParameterValue, $"max_results must be between 1 and {MaxSearchResults}, got {query.MaxResults}.");
-        if (query.OrderBy.Count > OrderByParser.MaxTerms)
-            throw new FilterSyntaxException(query.OrderBy[OrderByParser.MaxTerms], 0,
-                $"a search may sort by at most {OrderByParser.MaxTerms} order_by terms; this one gives {query.OrderBy.Count}", "order_by");
+        CheckQuery(query);
         var filter = SqliteRunFilter.Where(FilterParser.Parse(query.Filter));
         var orders = query.OrderBy.Select((o, i) => SqliteRunFilter.OrderBy(OrderByParser.Parse(o), i)).ToList();
         long offset = PageToken.Decode(query.PageToken);

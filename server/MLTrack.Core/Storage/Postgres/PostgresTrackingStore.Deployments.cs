@@ -1,0 +1,63 @@
+using Npgsql;
+using MLTrack.Core.Deploy;
+
+namespace MLTrack.Core.Storage.Postgres;
+
+public sealed partial class PostgresTrackingStore
+{
+    private const string DeploymentColumns =
+        "deployment_id, run_id, target, name, model_name, model_version, status, endpoint_url, message, created_at, updated_at, settings, host_pid";
+
+    public void SaveDeployment(DeploymentRecord d) => _db.Write((c, tx) =>
+    {
+        c.Exec($"""
+            INSERT INTO deployments ({DeploymentColumns}) VALUES (@id, @run, @t, @n, @mn, @mv, @s, @u, @m, @c, @up, @cfg, @pid)
+            ON CONFLICT (deployment_id) DO UPDATE SET
+                run_id = excluded.run_id, target = excluded.target, name = excluded.name, model_name = excluded.model_name,
+                model_version = excluded.model_version, status = excluded.status, endpoint_url = excluded.endpoint_url,
+                message = excluded.message, created_at = excluded.created_at, updated_at = excluded.updated_at,
+                settings = excluded.settings, host_pid = excluded.host_pid
+            """, tx,
+            ("id", d.DeploymentId), ("run", d.RunId), ("t", d.Target), ("n", d.Name), ("mn", d.ModelName), ("mv", d.ModelVersion),
+            ("s", d.Status.ToString()), ("u", d.EndpointUrl), ("m", d.Message), ("c", d.CreatedAt), ("up", d.UpdatedAt),
+            ("cfg", d.Settings.ToJson()), ("pid", d.HostPid));
+    });
+
+    public DeploymentRecord? FindDeployment(string deploymentId) => _db.Read(c =>
+    {
+        using var cmd = c.Command($"SELECT {DeploymentColumns} FROM deployments WHERE deployment_id = @id", null, ("id", deploymentId));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? ReadDeployment(r) : null;
+    });
+
+    public IReadOnlyList<DeploymentRecord> ListDeployments(string? runId = null) => _db.Read(c =>
+    {
+        using var cmd = runId is null
+            ? c.Command($"SELECT {DeploymentColumns} FROM deployments ORDER BY created_at DESC, deployment_id", null)
+            : c.Command($"SELECT {DeploymentColumns} FROM deployments WHERE run_id = @r ORDER BY created_at DESC, deployment_id", null, ("r", runId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<DeploymentRecord>();
+        while (r.Read()) list.Add(ReadDeployment(r));
+        return (IReadOnlyList<DeploymentRecord>)list;
+    });
+
+    public bool DeleteDeployment(string deploymentId) =>
+        _db.Write((c, tx) => c.Exec("DELETE FROM deployments WHERE deployment_id = @id", tx, ("id", deploymentId)) > 0);
+
+    private static DeploymentRecord ReadDeployment(NpgsqlDataReader r) => new()
+    {
+        DeploymentId = r.GetString(0),
+        RunId = r.GetString(1),
+        Target = r.GetString(2),
+        Name = r.GetString(3),
+        ModelName = r.GetNullableString(4),
+        ModelVersion = r.GetNullableString(5),
+        Status = Enum.TryParse<DeploymentStatus>(r.GetString(6), out var s) ? s : DeploymentStatus.FAILED,
+        EndpointUrl = r.GetNullableString(7),
+        Message = r.GetNullableString(8),
+        CreatedAt = r.GetInt64(9),
+        UpdatedAt = r.GetInt64(10),
+        Settings = DeploymentSettings.FromJson(r.GetString(11)),
+        HostPid = r.GetInt32(12),
+    };
+}
