@@ -25,7 +25,4 @@ public sealed partial class PostgresTrackingStore
     public IReadOnlyList<string> ListRunUsers() => throw new NotImplementedException();
     // TEMPORARY until the metrics area's branch is merged: it writes this in PostgresTrackingStore.Metrics.cs; LogBatch calls it inside its transaction.
     private void AppendMetrics(NpgsqlConnection c, NpgsqlTransaction tx, string runId, IReadOnlyList<MetricPoint> metrics) => throw new NotImplementedException();
-
-    // IChangeFeedSource
-    public IChangeFeed OpenChangeFeed(ChangeFeedOptions options) => throw new NotImplementedException();
 }
