@@ -37,9 +37,10 @@ public sealed class StoreWatcher : IAsyncDisposable
             {
                 Apply(batch);
             }
-            catch (StoreException e)
+            catch (Exception e)
             {
-                _log.WriteLine($"mltrack rpc: reading a changed run failed: {e.Message}");
+                // One bad batch must not end the notifications.
+                _log.WriteLine($"mltrack rpc: notifying changes failed: {e.Message}");
             }
         }
     }

@@ -142,9 +142,10 @@ public sealed class PostgresChangeFeed : IChangeFeed
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or ObjectDisposedException or TimeoutException)
+            catch (Exception e)
             {
-                // Lost (server restarted, connection killed, network gone): whatever was announced but not yet delivered is in the table.
+                // Lost (server restarted, connection killed, network gone), or a read failed: start over on a new
+                // connection; whatever was announced but not yet delivered is in the table.
                 _announced.Clear();
                 _connection?.Dispose();
                 _connection = null;
