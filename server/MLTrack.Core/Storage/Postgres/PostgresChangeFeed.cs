@@ -114,6 +114,7 @@ public sealed class PostgresChangeFeed : IChangeFeed
     {
         var delay = _options.ReconnectDelay;
         var lastSafetyRead = DateTime.UtcNow;
+        DateTime? lostAt = null, lastReported = null;
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -121,11 +122,12 @@ public sealed class PostgresChangeFeed : IChangeFeed
                 if (_connection is null)
                 {
                     _connection = Connect();
-                    Reconnects++;
-                    _log.WriteLine($"mltrack: the change feed reconnected to {_db.Target.Display}; reading what it missed.");
                     Deliver(ReadTable(deliver: true));
+                    Reconnects++;
+                    _log.WriteLine($"mltrack: the change feed is back on {_db.Target.Display} after {(DateTime.UtcNow - lostAt!.Value).TotalSeconds:0.0} s; it read what it missed.");
                     lastSafetyRead = DateTime.UtcNow;
                     delay = _options.ReconnectDelay;
+                    lostAt = lastReported = null;
                 }
                 var wait = _options.SafetyInterval - (DateTime.UtcNow - lastSafetyRead);
                 if (wait < TimeSpan.FromMilliseconds(1) || !await _connection.WaitAsync(wait, _stop.Token).ConfigureAwait(false))
@@ -149,7 +151,15 @@ public sealed class PostgresChangeFeed : IChangeFeed
                 _announced.Clear();
                 _connection?.Dispose();
                 _connection = null;
-                _log.WriteLine($"mltrack: the change feed lost {_db.Target.Display} ({e.Message}); reconnecting in {delay.TotalMilliseconds:0} ms.");
+                var now = DateTime.UtcNow;
+                lostAt ??= now;
+                if (lastReported is null || now - lastReported > TimeSpan.FromMinutes(1))
+                {
+                    _log.WriteLine(lastReported is null
+                        ? $"mltrack: the change feed lost {_db.Target.Display} ({e.Message}); reconnecting."
+                        : $"mltrack: the change feed still cannot reach {_db.Target.Display} ({e.Message}); retrying every {_options.MaxReconnectDelay.TotalSeconds:0.#} s.");
+                    lastReported = now;
+                }
                 try
                 {
                     await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
