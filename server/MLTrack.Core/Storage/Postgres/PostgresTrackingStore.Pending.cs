@@ -10,10 +10,4 @@ public sealed partial class PostgresTrackingStore
     // ITextSearchStore
     public IReadOnlyList<SearchHit> SearchText(string query, int limit) => throw new NotImplementedException();
     // IAnalyticsStore
-    public IReadOnlyList<PeriodActivity> AggregateRuns(IReadOnlyList<Period> periods, RunScope scope) => throw new NotImplementedException();
-    public IReadOnlyList<PeriodBest?> BestMetricPerPeriod(IReadOnlyList<Period> periods, RunScope scope, string key, bool higherIsBetter) => throw new NotImplementedException();
-    public IReadOnlyList<(string ExperimentId, PeriodActivity Activity, long LastStart)> AggregateRunsByExperiment(long from, long to, RunScope scope) => throw new NotImplementedException();
-    public (int Experiments, int Users) CountDistinct(long from, long to, RunScope scope) => throw new NotImplementedException();
-    public long? FirstRunStart(RunScope scope) => throw new NotImplementedException();
-    public IReadOnlyList<string> ListRunUsers() => throw new NotImplementedException();
 }
