@@ -7,7 +7,8 @@ namespace MLTrack.Server.Rpc;
 /// Sends the server → client notifications, coalesced so a chatty run cannot flood the editor: run changes are
 /// merged per run and sent at most once per <see cref="RpcOptions.RunChangeInterval"/>; output lines are gathered per
 /// run and stream and sent every <see cref="RpcOptions.LogFlushInterval"/> (pending logs always go before pending run
-/// changes, so a run's last lines arrive before its final status). One loop sends everything, in order.
+/// changes, so a run's last lines arrive before its final status); other notifications (<see cref="Post"/>) go out at
+/// the next tick, in the order posted. One loop sends everything, in order.
 /// </summary>
 public sealed class RpcNotifier : IAsyncDisposable
 {
@@ -22,6 +23,7 @@ public sealed class RpcNotifier : IAsyncDisposable
     private readonly Dictionary<string, DateTime> _lastSent = [];
     private readonly Dictionary<(string RunId, OutputStreamKind Stream), LogBuffer> _logs = [];
     private readonly HashSet<string> _announced = [];
+    private readonly List<(string Method, object Args)> _posted = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -84,6 +86,15 @@ public sealed class RpcNotifier : IAsyncDisposable
         }
     }
 
+    /// <summary>Queues any other notification (deployments/changed, preferences/changed) for the next tick.</summary>
+    public void Post(string method, object args)
+    {
+        lock (_lock)
+        {
+            if (_posted.Count < MaxPendingLines) _posted.Add((method, args));
+        }
+    }
+
     private async Task LoopAsync()
     {
         var tick = _options.LogFlushInterval < _options.RunChangeInterval ? _options.LogFlushInterval : _options.RunChangeInterval;
@@ -105,6 +116,7 @@ public sealed class RpcNotifier : IAsyncDisposable
     {
         List<LogAppendParams> logs = [];
         List<RunChangedParams> changes = [];
+        List<(string Method, object Args)> posted;
         var now = DateTime.UtcNow;
         lock (_lock)
         {
@@ -115,6 +127,8 @@ public sealed class RpcNotifier : IAsyncDisposable
                     logs.Add(new LogAppendParams(runId, stream == OutputStreamKind.Stderr ? "stderr" : "stdout", buffer.Lines.ToArray()));
             }
             _logs.Clear();
+            posted = [.. _posted];
+            _posted.Clear();
             foreach (var (runId, p) in _changes.ToList())
             {
                 if (!force && _lastSent.TryGetValue(runId, out var last) && now - last < _options.RunChangeInterval) continue;
@@ -126,6 +140,7 @@ public sealed class RpcNotifier : IAsyncDisposable
                 foreach (var old in _lastSent.Where(x => now - x.Value > TimeSpan.FromSeconds(10)).Select(x => x.Key).ToList()) _lastSent.Remove(old);
         }
         foreach (var l in logs) await SendAsync(RpcMethods.LogAppend, l).ConfigureAwait(false);
+        foreach (var (method, args) in posted) await SendAsync(method, args).ConfigureAwait(false);
         foreach (var c in changes) await SendAsync(RpcMethods.RunsChanged, c).ConfigureAwait(false);
     }
 

@@ -12,7 +12,7 @@ public sealed record RpcOptions
     /// </summary>
     public Composition.MltrackSettings Settings { get; init; } = new();
 
-    /// <summary>How often the store is polled for runs changed by other processes.</summary>
+    /// <summary>How often a store without notifications (SQLite) is polled for changes made by other processes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Least time between two runs/changed notifications for one run.</summary>

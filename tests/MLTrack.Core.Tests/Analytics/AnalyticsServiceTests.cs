@@ -6,15 +6,23 @@ using static MLTrack.Core.Tests.Analytics.AnalyticsStoreFixture;
 
 namespace MLTrack.Core.Tests.Analytics;
 
-public sealed class AnalyticsServiceTests : IDisposable
+/// <summary>Analytics over a real store; every test runs on SQLite and on PostgreSQL (the subclasses below).</summary>
+public abstract class AnalyticsServiceTests : IDisposable
 {
-    private readonly AnalyticsStoreFixture _f = new();
+    private readonly AnalyticsStoreFixture _f;
     private readonly AnalyticsService _service;
 
-    public AnalyticsServiceTests() =>
+    protected AnalyticsServiceTests(bool postgres)
+    {
+        _f = new AnalyticsStoreFixture(postgres);
         _service = new AnalyticsService(_f.Store, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+    }
 
-    public void Dispose() => _f.Dispose();
+    public void Dispose()
+    {
+        _f.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private TimeSeries Series(string from, string to, string granularity, string zone = "UTC", RunScope? scope = null, string? metric = null) =>
         _service.TimeSeries(new AnalyticsQuery { From = Ms(from), To = Ms(to), Granularity = granularity, TimeZone = zone, Scope = scope ?? RunScope.All }, metric);
@@ -185,3 +193,7 @@ public sealed class AnalyticsServiceTests : IDisposable
         Assert.Equal(1, s.Totals.Started);
     }
 }
+
+public sealed class SqliteAnalyticsServiceTests() : AnalyticsServiceTests(postgres: false);
+
+public sealed class PostgresAnalyticsServiceTests() : AnalyticsServiceTests(postgres: true);

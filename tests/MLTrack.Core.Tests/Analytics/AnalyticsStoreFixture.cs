@@ -1,15 +1,29 @@
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
+using MLTrack.Core.Storage.Postgres;
 using MLTrack.Core.Storage.Sqlite;
+using MLTrack.Core.Tests.Storage.Postgres;
 
 namespace MLTrack.Core.Tests.Analytics;
 
-/// <summary>A real SQLite store in a temp folder and a way to plant runs at exact times.</summary>
+/// <summary>A real store (SQLite in a temp folder, or a fresh PostgreSQL database) and a way to plant runs at exact times.</summary>
 public sealed class AnalyticsStoreFixture : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mltrack-analytics-").FullName;
+    private readonly PostgresTestDatabase? _database;
 
-    public AnalyticsStoreFixture() => Store = SqliteTrackingStore.Open(Path.Combine(_dir, ".mltrack", "mltrack.db"));
+    public AnalyticsStoreFixture() : this(postgres: false) { }
+
+    public AnalyticsStoreFixture(bool postgres)
+    {
+        if (!postgres)
+        {
+            Store = SqliteTrackingStore.Open(Path.Combine(_dir, ".mltrack", "mltrack.db"));
+            return;
+        }
+        _database = new PostgresTestDatabase();
+        Store = PostgresTrackingStore.Open(_database.Uri, Path.Combine(_dir, "artifacts"));
+    }
 
     public ITrackingStore Store { get; }
 
@@ -30,6 +44,7 @@ public sealed class AnalyticsStoreFixture : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        _database?.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 }

@@ -4,15 +4,23 @@ using static MLTrack.Core.Tests.Analytics.AnalyticsStoreFixture;
 
 namespace MLTrack.Core.Tests.Analytics;
 
-public sealed class HeatmapTests : IDisposable
+/// <summary>Analytics over a real store; every test runs on SQLite and on PostgreSQL (the subclasses below).</summary>
+public abstract class HeatmapTests : IDisposable
 {
-    private readonly AnalyticsStoreFixture _f = new();
+    private readonly AnalyticsStoreFixture _f;
     private readonly AnalyticsService _service;
 
-    public HeatmapTests() =>
+    protected HeatmapTests(bool postgres)
+    {
+        _f = new AnalyticsStoreFixture(postgres);
         _service = new AnalyticsService(_f.Store, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-10T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+    }
 
-    public void Dispose() => _f.Dispose();
+    public void Dispose()
+    {
+        _f.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private Heatmap Map(string from, string to, string? user = null) =>
         _service.Heatmap(new AnalyticsQuery { From = Ms(from), To = Ms(to), TimeZone = "UTC", Scope = new RunScope(null, user) });
@@ -87,3 +95,7 @@ public sealed class HeatmapTests : IDisposable
         Assert.Equal(0, map.Days[0].Weekday);
     }
 }
+
+public sealed class SqliteHeatmapTests() : HeatmapTests(postgres: false);
+
+public sealed class PostgresHeatmapTests() : HeatmapTests(postgres: true);

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using MLTrack.Core.Metrics;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
+using MLTrack.Core.Storage.Chunks;
 using MLTrack.Core.Storage.Sqlite;
 
 namespace MLTrack.Core.Tests.Storage;

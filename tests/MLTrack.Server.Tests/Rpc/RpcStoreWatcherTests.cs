@@ -1,5 +1,4 @@
 using MLTrack.Core.Runs;
-using MLTrack.Server.Rpc;
 using MLTrack.Server.Rpc.Dto;
 
 namespace MLTrack.Server.Tests.Rpc;
@@ -35,17 +34,5 @@ public sealed class RpcStoreWatcherTests : IAsyncLifetime
         await _h.Notifications.WaitFor<RunChangedParams>(c => c.RunId == keep.RunId && c.Kind == "deleted");
         await _h.Notifications.WaitFor<RunChangedParams>(c => c.RunId == fresh.RunId && c.Kind == "created");
         Assert.DoesNotContain(_h.Notifications.RunChanges, c => c.RunId == fresh.RunId && c.Kind is "deleted" or "restored");
-    }
-
-    [Fact]
-    public void The_cheap_signal_expects_the_previous_counts_plus_the_runs_seen_created()
-    {
-        var before = new Dictionary<string, int> { ["1"] = 3, ["2"] = 1 };
-        Assert.True(StoreWatcher.SameCounts(new Dictionary<string, int> { ["1"] = 3, ["2"] = 1 }, before, new Dictionary<string, int>()));
-        Assert.True(StoreWatcher.SameCounts(new Dictionary<string, int> { ["1"] = 4, ["2"] = 1 }, before, new Dictionary<string, int> { ["1"] = 1 }));
-        Assert.False(StoreWatcher.SameCounts(new Dictionary<string, int> { ["1"] = 2, ["2"] = 1 }, before, new Dictionary<string, int>()), "one deleted");
-        Assert.False(StoreWatcher.SameCounts(new Dictionary<string, int> { ["1"] = 3 }, before, new Dictionary<string, int>()), "the last run of an experiment deleted");
-        Assert.False(StoreWatcher.SameCounts(new Dictionary<string, int> { ["1"] = 3, ["2"] = 1 }, before, new Dictionary<string, int> { ["1"] = 1 }), "created and another deleted");
-        Assert.False(StoreWatcher.SameCounts(new Dictionary<string, int> { ["1"] = 3, ["2"] = 1, ["3"] = 1 }, before, new Dictionary<string, int>()), "restored in a new experiment");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using MLTrack.Core.Storage.Chunks;
 
 namespace MLTrack.Core.Storage.Sqlite;
 
@@ -35,6 +36,39 @@ internal sealed class MetricWriteCommands : IDisposable
             UPDATE metric_chunks SET point_count = @count, min_step = @lo, max_step = @hi, summary = @summary, summary_fine = @fine, data = @data
             WHERE chunk_id = (@id << 32) | @seq
             """, "@count", "@lo", "@hi", "@summary", "@fine", "@data", "@id", "@seq");
+    }
+
+    /// <summary>The series row of (run, key), created empty when missing.</summary>
+    public (long SeriesId, SeriesState State) LoadSeries(long rowid, string key)
+    {
+        Bind(FindSeries, rowid, key);
+        using (var r = FindSeries.ExecuteReader())
+        {
+            if (r.Read())
+            {
+                return (r.GetInt64(0), new SeriesState
+                {
+                    Count = r.GetInt64(1),
+                    LastStep = r.GetInt64(2),
+                    LastTimestamp = r.GetInt64(3),
+                    LastValue = r.GetInt64(5) != 0 || r.IsDBNull(4) ? double.NaN : r.GetDouble(4),
+                    Min = r.IsDBNull(6) ? double.NaN : r.GetDouble(6),
+                    Max = r.IsDBNull(7) ? double.NaN : r.GetDouble(7),
+                    ChunkCount = r.GetInt64(8),
+                    TailPoints = (int)r.GetInt64(9),
+                });
+            }
+        }
+        Bind(InsertSeries, rowid, key);
+        return ((long)InsertSeries.ExecuteScalar()!, new SeriesState());
+    }
+
+    public void SaveSeries(long seriesId, SeriesState s)
+    {
+        bool nan = double.IsNaN(s.LastValue);
+        Bind(UpdateSeries, s.Count, s.LastStep, s.LastTimestamp, nan ? null : s.LastValue, nan ? 1 : 0,
+            double.IsNaN(s.Min) ? null : s.Min, double.IsNaN(s.Max) ? null : s.Max, s.ChunkCount, s.TailPoints, seriesId);
+        UpdateSeries.ExecuteNonQuery();
     }
 
     public void Enlist(SqliteTransaction tx)

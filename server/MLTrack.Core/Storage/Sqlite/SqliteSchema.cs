@@ -2,7 +2,7 @@ namespace MLTrack.Core.Storage.Sqlite;
 
 /// <summary>
 /// Versioned schema migrations, applied in order on open. Never edit a shipped step: append a new one.
-/// Metric points live in per-(run, key) series, packed into binary chunks (see <see cref="MetricChunkCodec"/>):
+/// Metric points live in per-(run, key) series, packed into binary chunks (see <see cref="Chunks.MetricChunkCodec"/>):
 /// row-per-point SQLite ingests ~200k points/s, chunks ingest millions and read one key without touching others.
 /// </summary>
 internal static class SqliteSchema

@@ -21,7 +21,6 @@ public sealed class PostgresConcurrentWriterTests : IDisposable
     {
         _a = PostgresTrackingStore.Open(_db.Uri, _artifacts);
         _b = PostgresTrackingStore.Open(_db.Uri, _artifacts);
-        _db.CreateMetricLatest();
     }
 
     public void Dispose()

@@ -5,8 +5,8 @@ using MLTrack.Core.Storage.Postgres;
 namespace MLTrack.Core.Tests.Storage.Postgres;
 
 /// <summary>
-/// Runs carry their latest metric values and searches filter and sort by them, read from <c>metric_latest</c>. The
-/// rows are written by hand here, so these hold whatever the metrics area's writing does (its own suite covers that).
+/// Runs carry their latest metric values and searches filter and sort by them, read from <c>metric_latest</c>
+/// (the metrics area's view over its series), NaN included.
 /// </summary>
 public sealed class PostgresLatestMetricReadTests : IDisposable
 {
@@ -17,7 +17,6 @@ public sealed class PostgresLatestMetricReadTests : IDisposable
     public PostgresLatestMetricReadTests()
     {
         _store = PostgresTrackingStore.Open(_db.Uri, _artifacts);
-        _db.CreateMetricLatest();
     }
 
     public void Dispose()
@@ -31,8 +30,8 @@ public sealed class PostgresLatestMetricReadTests : IDisposable
     public void A_run_lists_its_latest_metrics_by_key_with_nan_kept()
     {
         var run = _store.CreateRun(new NewRun());
-        _db.SetLatestMetric(run.RunId, "loss", double.NaN, step: 7);
-        _db.SetLatestMetric(run.RunId, "acc", 0.9, step: 3);
+        _store.LogMetrics(run.RunId, [new MLTrack.Core.Metrics.MetricPoint("loss", double.NaN, 0, 7)]);
+        _store.LogMetrics(run.RunId, [new MLTrack.Core.Metrics.MetricPoint("acc", 0.9, 0, 3)]);
 
         var metrics = _store.GetRun(run.RunId).Metrics;
 
@@ -47,7 +46,7 @@ public sealed class PostgresLatestMetricReadTests : IDisposable
         var runs = new[] { 0.5, 0.95, 0.8, double.NaN }.Select((acc, i) =>
         {
             var r = _store.CreateRun(new NewRun { Name = $"r{i}", StartTime = 1000 });
-            _db.SetLatestMetric(r.RunId, "acc", acc);
+            _store.LogMetrics(r.RunId, [new MLTrack.Core.Metrics.MetricPoint("acc", acc, 0, 0)]);
             _store.LogParam(r.RunId, "lr", i % 2 == 0 ? "0.1" : "0.01");
             return r;
         }).ToList();
@@ -66,7 +65,7 @@ public sealed class PostgresLatestMetricReadTests : IDisposable
     {
         var run = _store.CreateRun(new NewRun { Name = "bare" });
         _store.LogParam(run.RunId, "lr", "0.1");
-        _db.SetLatestMetric(run.RunId, "acc", 0.9);
+        _store.LogMetrics(run.RunId, [new MLTrack.Core.Metrics.MetricPoint("acc", 0.9, 0, 0)]);
 
         var found = Assert.Single(_store.SearchRuns(new RunQuery { IncludeDetails = false }).Runs);
 

@@ -56,7 +56,6 @@ public sealed class PostgresMigrationTests : IDisposable
         string runId;
         using (var first = PostgresTrackingStore.Open(_db.Uri, _artifacts))
         {
-            _db.CreateMetricLatest();
             runId = first.CreateRun(new NewRun { Name = "kept" }).RunId;
             first.LogParam(runId, "lr", "0.1");
         }

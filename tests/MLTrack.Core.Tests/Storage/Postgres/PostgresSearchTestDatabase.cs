@@ -11,11 +11,11 @@ namespace MLTrack.Core.Tests.Storage.Postgres;
 internal sealed class PostgresSearchTestDatabase : IDisposable
 {
     private readonly PostgresTestDatabase _db = new(localeAware: true);
+    private readonly PostgresTrackingStore _store;
 
     public PostgresSearchTestDatabase()
     {
-        PostgresTrackingStore.Open(_db.Uri, Path.GetTempPath()).Dispose();
-        _db.CreateMetricLatest();
+        _store = PostgresTrackingStore.Open(_db.Uri, Path.GetTempPath());
         _db.Execute("INSERT INTO experiments (experiment_id, name, creation_time, last_update_time) VALUES (1, 'one', 0, 0), (2, 'two', 0, 0)");
     }
 
@@ -33,7 +33,8 @@ internal sealed class PostgresSearchTestDatabase : IDisposable
     public void AddTag(string run, string key, string value) => Insert("tags", run, key, value);
 
     /// <summary>Records <paramref name="last"/> as the run's latest value of <paramref name="key"/> (NaN is kept as NaN).</summary>
-    public void AddMetric(string run, string key, double last) => _db.SetLatestMetric(run, key, last);
+    public void AddMetric(string run, string key, double last) =>
+        MLTrack.Core.Storage.StoreExtensions.LogMetrics(_store, run, [new MLTrack.Core.Metrics.MetricPoint(key, last, 0, 0)]);
 
     /// <summary>Run ids matching <paramref name="filter"/>, sorted by <paramref name="orderBy"/> then by insertion order.</summary>
     public IReadOnlyList<string> Search(string? filter, params string[] orderBy)
@@ -67,7 +68,11 @@ internal sealed class PostgresSearchTestDatabase : IDisposable
 
     public long Count(string table) => (long)_db.Scalar("SELECT count(*) FROM " + table)!;
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        _db.Dispose();
+    }
 
     private void Insert(string table, string run, string key, string value) =>
         _db.Execute($"INSERT INTO {table} (run_id, key, value) VALUES (@run, @key, @value)", ("run", run), ("key", key), ("value", value));

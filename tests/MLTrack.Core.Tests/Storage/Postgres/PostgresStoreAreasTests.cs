@@ -20,7 +20,6 @@ public sealed class PostgresStoreAreasTests : IDisposable
     public PostgresStoreAreasTests()
     {
         _store = PostgresTrackingStore.Open(_db.Uri, _artifacts);
-        _db.CreateMetricLatest();
     }
 
     public void Dispose()

@@ -55,28 +55,6 @@ internal sealed class PostgresTestDatabase : IDisposable
         return c;
     }
 
-    /// <summary>
-    /// The latest-value table the metrics area keeps (migration 2), made by hand so that runs and searches can be read
-    /// before that area is in this build; <see cref="SetLatestMetric"/> fills it.
-    /// </summary>
-    public void CreateMetricLatest() => Execute("""
-        CREATE TABLE IF NOT EXISTS metric_latest (
-            run_id      text NOT NULL REFERENCES runs(run_id),
-            key         text COLLATE "C" NOT NULL,
-            value       double precision NOT NULL,
-            step        bigint NOT NULL,
-            "timestamp" bigint NOT NULL,
-            min_value   double precision,
-            max_value   double precision,
-            point_count bigint NOT NULL,
-            PRIMARY KEY (run_id, key))
-        """);
-
-    public void SetLatestMetric(string runId, string key, double value, long step = 0) => Execute("""
-        INSERT INTO metric_latest VALUES (@r, @k, @v, @s, 0, NULLIF(@v, 'NaN'), NULLIF(@v, 'NaN'), 1)
-        ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step
-        """, ("r", runId), ("k", key), ("v", value), ("s", step));
-
     public void Dispose()
     {
         Admin($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");

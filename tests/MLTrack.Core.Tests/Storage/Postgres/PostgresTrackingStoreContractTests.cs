@@ -9,12 +9,7 @@ public sealed class PostgresTrackingStoreContractTests : TrackingStoreContract
     private readonly PostgresTestDatabase _db = new();
     private readonly string _artifacts = Directory.CreateTempSubdirectory("mltrack-pg-artifacts-").FullName;
 
-    protected override ITrackingStore CreateStore()
-    {
-        var store = PostgresTrackingStore.Open(_db.Uri, _artifacts);
-        _db.CreateMetricLatest();
-        return store;
-    }
+    protected override ITrackingStore CreateStore() => PostgresTrackingStore.Open(_db.Uri, _artifacts);
 
     public override void Dispose()
     {

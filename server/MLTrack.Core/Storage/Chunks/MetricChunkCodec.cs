@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using MLTrack.Core.Metrics;
 
-namespace MLTrack.Core.Storage.Sqlite;
+namespace MLTrack.Core.Storage.Chunks;
 
 /// <summary>
 /// Packs a run of points of one series into a blob. Steps and timestamps are usually regular (step += 1, or the

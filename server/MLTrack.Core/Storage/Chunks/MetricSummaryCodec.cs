@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using MLTrack.Core.Metrics;
 
-namespace MLTrack.Core.Storage.Sqlite;
+namespace MLTrack.Core.Storage.Chunks;
 
 /// <summary>
 /// The multi-resolution summary stored beside each chunk, so coarse bucket reads never touch the data blob: the chunk's
