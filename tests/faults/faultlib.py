@@ -55,11 +55,11 @@ def interrupt(proc, grace=20):
 class StandaloneServer:
     """`mltrack server` for a workspace; killed with -9 or stopped with SIGINT by the test."""
 
-    def __init__(self, ws: Workspace, timeout: float = 60):
+    def __init__(self, ws: Workspace, timeout: float = 60, args=()):
         self.ws = ws
         self.log_path = os.path.join(ws.root, "server.log")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([MLTRACK_BIN, "server"], cwd=ws.root, env=ws.env(), stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([MLTRACK_BIN, "server", *args], cwd=ws.root, env=ws.env(), stdout=subprocess.PIPE,
                                      stderr=self.log, text=True)
         line = self.proc.stdout.readline().strip()  # the URL, printed once listening, the spool replayed
         if not line.startswith("http"):

@@ -25,13 +25,29 @@ public static class CliApp
         root.Subcommands.Add(DeploymentsCommand.Create(output));
         root.Subcommands.Add(DeploymentsCommand.CreateUndeploy(output));
         root.Subcommands.Add(ReportCommand.Create(output));
+        var parse = root.Parse(args);
         var config = new InvocationConfiguration
         {
             Output = output.Out,
             Error = output.Error,
-            // The run command needs time to stop the child's process tree and record the run as KILLED.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+            // The run command needs time to stop the child's process tree and record the run as KILLED; the server
+            // needs its drain timeout and a moment to close the store.
+            ProcessTerminationTimeout = TerminationTimeout(parse),
         };
-        return await root.Parse(args).InvokeAsync(config);
+        return await parse.InvokeAsync(config);
+    }
+
+    private static TimeSpan TerminationTimeout(ParseResult parse)
+    {
+        var least = TimeSpan.FromSeconds(15);
+        try
+        {
+            var drain = ServerCommand.DrainTimeout(parse) + TimeSpan.FromSeconds(10);
+            return drain > least ? drain : least;
+        }
+        catch (UsageException)
+        {
+            return least; // the command reports it
+        }
     }
 }

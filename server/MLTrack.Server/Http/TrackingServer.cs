@@ -26,6 +26,9 @@ public sealed class TrackingServer : IAsyncDisposable
     private readonly IDisposable _errorBodies;
     private readonly ServerLock? _lock;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _drainTimeout;
+    private readonly TextWriter _log;
+    private readonly InFlightRequests _inFlight;
     private int _disposed;
 
     /// <summary>Completes once the temporary files of uploads cut off by an earlier crash are removed (started with the server).</summary>
@@ -34,8 +37,12 @@ public sealed class TrackingServer : IAsyncDisposable
     /// <summary>How long a server that finds the lock taken waits for the holder's server.json, to name it.</summary>
     private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(5);
 
-    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, Lazy<DeploymentService> deployments, IDisposable errorBodies, ServerLock? held)
+    private TrackingServer(WebApplication app, ServerInfo info, string token, string? mltrackDir, Lazy<DeploymentService> deployments, IDisposable errorBodies, ServerLock? held,
+        TrackingServerOptions options, TextWriter log, InFlightRequests inFlight)
     {
+        _drainTimeout = options.DrainTimeout;
+        _log = log;
+        _inFlight = inFlight;
         _deployments = deployments;
         _errorBodies = errorBodies;
         _lock = held;
@@ -106,6 +113,8 @@ public sealed class TrackingServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        // The host's own limit (30 s by default) would otherwise cut a longer drain short.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         HealthEndpoint.AddChecks(builder.Services, store, options.HealthChecks);
         var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
@@ -119,6 +128,8 @@ public sealed class TrackingServer : IAsyncDisposable
         var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
         var guard = new RequestGuard(token, checkHost: bind.IsLoopback);
+        var inFlight = new InFlightRequests();
+        app.Use(inFlight.InvokeAsync);
         app.Use(errors.InvokeAsync);
         options.ConfigureApp?.Invoke(app);
         app.Use(guard.InvokeAsync);
@@ -138,7 +149,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
-        var server = new TrackingServer(app, info, token, options.MltrackDirectory, deployments, errorBodiesSubscription, held);
+        var server = new TrackingServer(app, info, token, options.MltrackDirectory, deployments, errorBodiesSubscription, held, options, log, inFlight);
         // In the background: the walk visits every run's folder (~0.8 s at 20,000 runs), and `mltrack run` waits for
         // this server. Temp files are never served or listed, so removing them a moment later changes nothing for clients.
         server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(store, log, server._stopping.Token), CancellationToken.None);
@@ -264,8 +275,16 @@ public sealed class TrackingServer : IAsyncDisposable
         _stopping.Dispose();
         try
         {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _app.StopAsync(grace.Token);
+            // Kestrel stops listening at once (new connections are refused), lets the requests in flight finish, and
+            // aborts those still running when the drain timeout ends: each then stores nothing (one transaction, an
+            // upload moved into place only once whole).
+            using var drain = new CancellationTokenSource(_drainTimeout);
+            using var cutOff = drain.Token.Register(() =>
+            {
+                if (_inFlight.Count is var n and > 0)
+                    _log.WriteLine($"mltrack server: the drain timeout ({_drainTimeout.TotalSeconds:0.###} s) passed with {n} request(s) still running; cutting them off.");
+            });
+            await _app.StopAsync(drain.Token);
         }
         finally
         {

@@ -17,6 +17,14 @@ public sealed record TrackingServerOptions
     /// <summary>The <c>.mltrack</c> folder: where <c>server.json</c> is written (and removed on stop) and the token is kept. Null: neither.</summary>
     public string? MltrackDirectory { get; init; }
 
+    /// <summary>
+    /// How long stopping waits for requests in flight (an upload streaming, log-batch calls) before cutting them off;
+    /// new connections are refused from the first moment of the stop. Default 10 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = DefaultDrainTimeout;
+
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest JSON request body (MLflow's log-batch limit is 1 MB).</summary>
     public long MaxJsonBodyBytes { get; init; } = 1024 * 1024;
 

@@ -84,7 +84,9 @@ public sealed class PostgresDatabase : IDisposable
         PostgresException { SqlState: "3D000" } => Unavailable(e, $"has no database '{Target.Database}'; create it (createdb {Target.Database}) or fix the URI"),
         PostgresException { SqlState: "57P01" or "57P02" or "57P03" } p => Unavailable(e, $"is shutting down or starting: {p.MessageText}"),
         PostgresException { SqlState: "53300" } => Unavailable(e, "has no free connections (too many clients)"),
-        NpgsqlException { InnerException: SocketException or IOException or TimeoutException } or NpgsqlException { IsTransient: true }
+        NpgsqlException { InnerException: TimeoutException }
+            => Unavailable(e, "did not answer in time; is it overloaded, or is a firewall dropping the connection?"),
+        NpgsqlException { InnerException: SocketException or IOException } or NpgsqlException { IsTransient: true }
             => Unavailable(e, "cannot be reached; is it running and listening there?"),
         InvalidOperationException when e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase) && e.Source == "Npgsql"
             => Unavailable(e, "closed the connection"),
@@ -93,7 +95,7 @@ public sealed class PostgresDatabase : IDisposable
 
     private StoreException Unavailable(Exception e, string what)
     {
-        var message = $"The PostgreSQL server at {Target.Host}:{Target.Port} (database '{Target.Database}') {what}.";
+        var message = $"The PostgreSQL server at {Target.Host}:{Target.Port} (database '{Target.Database}') {what}{(what.EndsWith('?') ? "" : ".")}";
         return new StoreException(StoreErrorCode.StoreUnavailable, message, e, message);
     }
 
