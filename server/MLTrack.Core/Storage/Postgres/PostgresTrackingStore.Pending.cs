@@ -1,5 +1,4 @@
 using MLTrack.Core.Analytics;
-using MLTrack.Core.Search.Text;
 
 namespace MLTrack.Core.Storage.Postgres;
 
@@ -7,7 +6,5 @@ namespace MLTrack.Core.Storage.Postgres;
 // its partial file implements them. This file must be gone before the issue is done.
 public sealed partial class PostgresTrackingStore
 {
-    // ITextSearchStore
-    public IReadOnlyList<SearchHit> SearchText(string query, int limit) => throw new NotImplementedException();
     // IAnalyticsStore
 }

@@ -53,7 +53,8 @@ public sealed partial class SqliteTrackingStore
         // bm25 costs ~1 µs per matching row and a common word ("loss", "optimizer") matches a row per run: score only
         // the newest RankWindow matches (FTS5 walks its doclist by rowid, which grows with insertion, so that is a
         // cheap index walk), rank those with the recency boost, then read the text of the top rows only.
-        // Over-fetch: some rows collapse or belong to deleted runs.
+        // Over-fetch: some rows collapse or belong to deleted runs. Equal scores are ordered by key or path, then newest
+        // first, so that the PostgreSQL store (which may insert a batch's rows in another order) agrees.
         int fetch = limit * 4 + 20;
         var candidates = new List<TextCandidate>(fetch);
         using (var cmd = c.Command(
@@ -65,10 +66,10 @@ public sealed partial class SqliteTrackingStore
                 SELECT d.doc_id AS id, d.kind AS kind, d.owner AS owner, d.item AS item,
                        -recent.b * (1.0 + 1.0 / (1.0 + max(0, @now - d.ts) / 604800000.0)) AS score
                 FROM recent JOIN text_docs d ON d.doc_id = recent.id
-                ORDER BY score DESC LIMIT @n)
+                ORDER BY score DESC, item, id DESC LIMIT @n)
             SELECT top.id, top.kind, top.owner, top.item, top.score, x.title, x.detail
             FROM top JOIN text_index x ON x.rowid = top.id
-            ORDER BY top.score DESC
+            ORDER BY top.score DESC, top.item, top.id DESC
             """, null, ("@q", match), ("@now", now), ("@n", fetch), ("@window", RankWindow)))
         using (var r = cmd.ExecuteReader())
         {
