@@ -6,7 +6,7 @@ using MLTrack.Core.Storage.Sqlite;
 namespace MLTrack.Core.Tests.Search;
 
 /// <summary>An in-memory SQLite database with the real schema, a few runs, and a way to search them with the generated SQL.</summary>
-internal sealed class SearchTestDatabase : IDisposable
+internal sealed class SearchTestDatabase : IRunFilterTestDatabase<long>
 {
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
 

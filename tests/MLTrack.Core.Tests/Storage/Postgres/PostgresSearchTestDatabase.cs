@@ -1,3 +1,4 @@
+using MLTrack.Core.Tests.Search;
 using MLTrack.Core.Search;
 using MLTrack.Core.Storage.Postgres;
 using Npgsql;
@@ -8,7 +9,7 @@ namespace MLTrack.Core.Tests.Storage.Postgres;
 /// A database with the real schema in a locale-aware collation (ICU en-US, where "vision" sorts before "Vision"),
 /// a few runs, and a way to search them with the SQL <see cref="PostgresRunFilter"/> generates.
 /// </summary>
-internal sealed class PostgresSearchTestDatabase : IDisposable
+internal sealed class PostgresSearchTestDatabase : IRunFilterTestDatabase<string>
 {
     private readonly PostgresTestDatabase _db = new(localeAware: true);
     private readonly PostgresTrackingStore _store;
