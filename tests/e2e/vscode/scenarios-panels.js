@@ -43,20 +43,34 @@ async function seed(ctx, page) {
   return ctx.state.panels;
 }
 
-/** Waits until the palette's command closed and an extension QuickPick (not ">command") is shown, then picks `text`. */
+/**
+ * Waits until the palette's command closed and an extension QuickPick (not ">command") offers `text`, then picks it.
+ * Retries the fill: between two QuickPicks of one command the old widget hides and a new one shows, and a fill that
+ * lands in that gap types into nothing.
+ */
 async function pick(page, text, timeout = 30000) {
-  await page.waitForFunction(() => {
-    const i = document.querySelector('.quick-input-widget input[type="text"]');
-    return i && i.offsetParent !== null && !i.value.startsWith('>');
-  }, null, { timeout });
-  const input = h.quickInput(page);
-  await input.fill(text);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ timeout }).catch(async () => {
-    const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
-    throw new Error(`"${text}" not offered (rows: ${JSON.stringify(rows.slice(0, 8))})`);
-  });
-  await row.click();
+  const deadline = Date.now() + timeout;
+  const rowOf = () => page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  let lastError = '';
+  while (Date.now() < deadline) {
+    const ready = await page.waitForFunction(() => {
+      const i = document.querySelector('.quick-input-widget input[type="text"]');
+      return i && i.offsetParent !== null && !i.value.startsWith('>');
+    }, null, { timeout: Math.max(1000, deadline - Date.now()) }).then(() => true, () => false);
+    if (!ready) break;
+    try {
+      await h.quickInput(page).fill(text, { timeout: 5000 });
+      await rowOf().waitFor({ timeout: 5000 });
+      await rowOf().click({ timeout: 5000 });
+      return;
+    } catch (e) {
+      lastError = String(e && e.message ? e.message : e).split('\n')[0];
+      await h.sleep(300);
+    }
+  }
+  const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
+  const title = await page.locator('.quick-input-widget .quick-input-title').allInnerTexts().catch(() => []);
+  throw new Error(`"${text}" not offered in ${timeout / 1000} s (title: ${JSON.stringify(title)}; rows: ${JSON.stringify(rows.slice(0, 8))}; last: ${lastError})`);
 }
 
 /** Frames (webviews) holding a canvas with drawn pixels: [{frame, drawn, canvases, text}]. */
