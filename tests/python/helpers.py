@@ -61,10 +61,14 @@ class Workspace:
 class Server:
     """`mltrack server` for a workspace's store, on a free loopback port; started and stopped by the test."""
 
-    def __init__(self, ws: Workspace, timeout: float = 600):
+    def __init__(self, ws: Workspace, timeout: float = 600, args=(), env=None, token_file=None):
+        """args: extra `mltrack server` arguments (e.g. --store postgresql://…); env: extra environment;
+        token_file: where the token is (default <ws>/.mltrack/token). A non-file store writes no server.json."""
         self.ws = ws
         self.log = open(os.path.join(ws.root, "server.log"), "ab")
-        self.proc = subprocess.Popen([MLTRACK, "server"], cwd=ws.root, env=ws.env(), stdout=subprocess.PIPE,
+        server_env = ws.env()
+        server_env.update(env or {})
+        self.proc = subprocess.Popen([MLTRACK, "server", *args], cwd=ws.root, env=server_env, stdout=subprocess.PIPE,
                                      stderr=self.log, text=True)
         line = ""
         deadline = time.time() + timeout
@@ -76,13 +80,14 @@ class Server:
             self.stop()
             raise RuntimeError(f"mltrack server did not start: {self.stderr_text()[-2000:]}")
         self.url = line.strip()
-        with open(os.path.join(ws.folder, "token")) as f:
+        with open(token_file or os.path.join(ws.folder, "token")) as f:
             self.token = f.read().strip()
         self.http = HttpClient(self.url, self.token, retries=1)
-        # wait for server.json (the client finds the server through it)
-        t0 = time.time()
-        while not os.path.exists(os.path.join(ws.folder, "server.json")) and time.time() - t0 < 10:
-            time.sleep(0.05)
+        if token_file is None:
+            # wait for server.json (the client finds the server through it)
+            t0 = time.time()
+            while not os.path.exists(os.path.join(ws.folder, "server.json")) and time.time() - t0 < 10:
+                time.sleep(0.05)
 
     def stderr_text(self):
         try:

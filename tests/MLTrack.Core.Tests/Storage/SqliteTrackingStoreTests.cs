@@ -5,16 +5,20 @@ using MLTrack.Core.Storage.Sqlite;
 
 namespace MLTrack.Core.Tests.Storage;
 
-public sealed class SqliteTrackingStoreTests : TrackingStoreContract
+/// <summary>What only the SQLite store does: its file, WAL mode, reopening; the shared behaviour is in Contracts/.</summary>
+public sealed class SqliteTrackingStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mltrack-store-").FullName;
     private string DbPath => Path.Combine(_dir, ".mltrack", "mltrack.db");
 
-    protected override ITrackingStore CreateStore() => SqliteTrackingStore.Open(DbPath);
+    private ITrackingStore? _store;
+    private ITrackingStore Store => _store ??= CreateStore();
 
-    public override void Dispose()
+    private ITrackingStore CreateStore() => SqliteTrackingStore.Open(DbPath);
+
+    public void Dispose()
     {
-        base.Dispose();
+        _store?.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -67,20 +67,44 @@ function mltrackCommand() {
   return [path.join(REPO, 'mltrack')];
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Team store: a fresh PostgreSQL database on the test cluster ($MLTRACK_TEST_POSTGRES, started by ./test.sh)
+
+/** The test cluster's URI, or null when there is none (a spec file asking for it is then skipped). */
+const postgresServer = () => process.env.MLTRACK_TEST_POSTGRES || null;
+
+function psql(serverUri, sql) {
+  cp.execFileSync('psql', [serverUri, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Creates an empty, uniquely named database on the test cluster: { uri, drop() }. */
+function createPostgresDatabase(serverUri = postgresServer()) {
+  if (!serverUri) throw new Error('MLTRACK_TEST_POSTGRES is not set (./test.sh starts a test cluster)');
+  const name = `browser_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+  psql(serverUri, `CREATE DATABASE ${name}`);
+  const uri = serverUri.slice(0, serverUri.lastIndexOf('/') + 1) + name;
+  return { uri, drop: () => psql(serverUri, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /**
  * Starts `mltrack ui --store <dir>/mltrack.db --port 0 --webviews <repo>/webviews` and resolves when it printed its
- * sign-in URL: { baseUrl, token, url, storeDir, api, logFile, stop() }. `url` carries a one-time code (unused: pages
- * sign in through POST /ui/codes, see signIn); `token` is read from the store's token file, as programs do.
+ * sign-in URL: { baseUrl, token, url, storeDir, store, tokenFile, api, logFile, stop() }. `url` carries a one-time
+ * code (unused: pages sign in through POST /ui/codes, see signIn); `token` is read from the store's token file, as
+ * programs do. With `store: 'postgresql'` the ui runs on a fresh database of the test cluster (dropped by stop()),
+ * with its state (token) in storeDir; `store` is then that database's URI, for other replicas (startServer).
  */
-async function startUi({ name = 'ui', storeDir } = {}) {
+async function startUi({ name = 'ui', storeDir, store } = {}) {
   hookExit();
   storeDir = storeDir || fs.mkdtempSync(path.join(os.tmpdir(), 'mltrack-browser-'));
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const database = store === 'postgresql' ? createPostgresDatabase() : null;
+  if (store && !database) throw new Error(`unknown store "${store}" (only 'postgresql', or none for a SQLite file)`);
+  const storeArgs = database ? ['--store', database.uri, '--state-dir', storeDir] : ['--store', path.join(storeDir, 'mltrack.db')];
   const logFile = path.join(RESULTS_DIR, `ui-${name}.log`);
   const errFd = fs.openSync(logFile, 'w');
   const [cmd, ...pre] = mltrackCommand();
   const webviews = process.env.MLTRACK_WEBVIEWS || path.join(REPO, 'webviews');
-  const args = [...pre, 'ui', '--store', path.join(storeDir, 'mltrack.db'), '--port', '0', '--webviews', webviews];
+  const args = [...pre, 'ui', ...storeArgs, '--port', '0', '--webviews', webviews];
   const child = cp.spawn(cmd, args, { cwd: storeDir, detached: true, stdio: ['ignore', 'pipe', errFd], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
   fs.closeSync(errFd);
   children.add(child);
@@ -96,21 +120,66 @@ async function startUi({ name = 'ui', storeDir } = {}) {
       clearTimeout(timer);
       reject(new Error(`mltrack ui exited (${signal || code}) before printing its URL: ${fs.readFileSync(logFile, 'utf8').slice(-1500)}`));
     });
-  });
+  }).catch(async (e) => { await stopChild(child); if (database) database.drop(); throw e; });
   const baseUrl = new URL(url).origin;
-  const token = fs.readFileSync(path.join(storeDir, 'token'), 'utf8').trim();
+  const tokenFile = path.join(storeDir, 'token');
+  const token = fs.readFileSync(tokenFile, 'utf8').trim();
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      killGroup(child, 'SIGTERM');
-      const deadline = Date.now() + 8000;
-      while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) await sleep(100);
-      if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
-    }
-    children.delete(child);
+    await stopChild(child);
+    if (database && !process.env.BROWSER_KEEP) database.drop();
     if (!process.env.BROWSER_KEEP) fs.rmSync(storeDir, { recursive: true, force: true });
   };
-  log(`mltrack ui up at ${baseUrl} (store ${storeDir})`);
-  return { baseUrl, token, url, storeDir, logFile, api: makeApi(baseUrl, token), stop };
+  log(`mltrack ui up at ${baseUrl} (store ${database ? database.uri : storeDir})`);
+  return { baseUrl, token, url, storeDir, store: database ? database.uri : path.join(storeDir, 'mltrack.db'), tokenFile, logFile, api: makeApi(baseUrl, token), stop };
+}
+
+/** SIGTERM to the child's process group, SIGKILL after 8 s. */
+async function stopChild(child) {
+  if (child.exitCode === null && child.signalCode === null) {
+    killGroup(child, 'SIGTERM');
+    const deadline = Date.now() + 8000;
+    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) await sleep(100);
+    if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
+  }
+  children.delete(child);
+}
+
+/**
+ * Starts another replica on a store: `mltrack server --store <store> --http 127.0.0.1:0 --token-file <tokenFile>
+ * --state-dir <tmp>` and resolves when it printed its URL: { baseUrl, token, api, logFile, stop() }. Give it the
+ * ui's store and tokenFile (replicas of a team server share the token).
+ */
+async function startServer({ name = 'server', store, tokenFile, args: extra = [] }) {
+  hookExit();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mltrack-browser-server-'));
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const logFile = path.join(RESULTS_DIR, `server-${name}.log`);
+  const errFd = fs.openSync(logFile, 'w');
+  const [cmd, ...pre] = mltrackCommand();
+  const args = [...pre, 'server', '--store', store, '--http', '127.0.0.1:0', '--token-file', tokenFile, '--state-dir', stateDir, ...extra];
+  const child = cp.spawn(cmd, args, { cwd: stateDir, detached: true, stdio: ['ignore', 'pipe', errFd], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  fs.closeSync(errFd);
+  children.add(child);
+  let out = '';
+  const baseUrl = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mltrack server printed no URL in 180 s (log: ${logFile})`)), 180000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`mltrack server exited (${signal || code}) before printing its URL: ${fs.readFileSync(logFile, 'utf8').slice(-1500)}`));
+    });
+  }).catch(async (e) => { await stopChild(child); fs.rmSync(stateDir, { recursive: true, force: true }); throw e; });
+  const token = fs.readFileSync(tokenFile, 'utf8').trim();
+  const stop = async () => {
+    await stopChild(child);
+    if (!process.env.BROWSER_KEEP) fs.rmSync(stateDir, { recursive: true, force: true });
+  };
+  log(`mltrack server up at ${baseUrl} (store ${store})`);
+  return { baseUrl, token, logFile, api: makeApi(baseUrl, token), stop };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -346,5 +415,5 @@ async function newPage(browser, ui, { colorScheme = 'light' } = {}) {
 }
 
 module.exports = {
-  REPO, E2E_ROOT, RESULTS_DIR, PANELS, assert, log, sleep, localDayStart, localDate, localTimeZone, startUi, makeApi, launchBrowser, newPage, signIn, killAllSync,
+  REPO, E2E_ROOT, RESULTS_DIR, PANELS, assert, log, sleep, localDayStart, localDate, localTimeZone, postgresServer, startUi, startServer, makeApi, launchBrowser, newPage, signIn, killAllSync,
 };

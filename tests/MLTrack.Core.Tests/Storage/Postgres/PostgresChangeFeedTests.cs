@@ -1,4 +1,5 @@
 using MLTrack.Core.Deploy;
+using MLTrack.Core.Metrics;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
 using MLTrack.Core.Storage.Postgres;
@@ -31,6 +32,21 @@ public sealed class PostgresChangeFeedTests(PostgresChangeFeedFixture fixture, I
         var (created, at) = await changes.WaitFor(c => c.RunId == run.RunId);
         Assert.Equal((StoreChangeKind.RunCreated, exp.ExperimentId, "RUNNING", "from-a"), (created.Kind, created.ExperimentId, created.Status, created.Name));
         output.WriteLine($"write on A → change on B: {(at - written).TotalMilliseconds:0.0} ms (includes the write)");
+    }
+
+    [Fact]
+    public async Task Metrics_logged_on_one_store_are_delivered_to_the_feed_of_another_with_their_latest_values()
+    {
+        var run = _writer.CreateRun(new NewRun { Name = "metrics" });
+        await using var changes = new ChangeRecorder(_reader.OpenChangeFeed(Fast));
+
+        _writer.LogBatch(run.RunId, new RunBatch { Metrics = [new("loss", 0.5, 1, 0), new("loss", 0.25, 2, 1), new("acc", double.NaN, 2, 1)] });
+
+        var appended = (await changes.WaitFor(c => c.RunId == run.RunId && c.Kind == StoreChangeKind.MetricsAppended)).Change;
+        Assert.Equal(["acc", "loss"], appended.Keys.Order());
+        Assert.Equal(0.25, appended.Latest!["loss"]);
+        Assert.True(double.IsNaN(appended.Latest["acc"]));
+        Assert.Equal(("RUNNING", "metrics"), (appended.Status, appended.Name));
     }
 
     [Fact]

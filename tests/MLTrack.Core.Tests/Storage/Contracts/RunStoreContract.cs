@@ -1,31 +1,18 @@
+using MLTrack.Core.Analytics;
 using MLTrack.Core.Artifacts;
+using MLTrack.Core.Deploy;
+using MLTrack.Core.Lineage;
 using MLTrack.Core.Metrics;
+using MLTrack.Core.Reports;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Search;
 using MLTrack.Core.Storage;
 
-namespace MLTrack.Core.Tests.Storage;
+namespace MLTrack.Core.Tests.Storage.Contracts;
 
-/// <summary>
-/// What every <see cref="ITrackingStore"/> must do. Each implementation's test class derives from this and supplies a
-/// fresh, empty store; SQLite today, PostgreSQL when it lands.
-/// </summary>
-public abstract partial class TrackingStoreContract : IDisposable
+/// <summary>What every store does for IRunStore: experiments, runs, params and tags, log-batch, filtered search, names. Run by each implementation (see StoreContracts.cs).</summary>
+public abstract class RunStoreContract : StoreContract
 {
-    protected abstract ITrackingStore CreateStore();
-
-    private ITrackingStore? _store;
-    protected ITrackingStore Store => _store ??= CreateStore();
-
-    public virtual void Dispose()
-    {
-        _store?.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private Run NewRun(string? experiment = null, string? name = null) =>
-        Store.CreateRun(new NewRun { ExperimentId = experiment, Name = name, User = "ada" });
-
     [Fact]
     public void A_new_store_has_the_default_experiment()
     {
@@ -176,112 +163,6 @@ public abstract partial class TrackingStoreContract : IDisposable
     }
 
     [Fact]
-    public void Metric_history_returns_every_point_in_step_order()
-    {
-        var run = NewRun();
-        Store.LogMetrics(run.RunId, [new("loss", 0.5, 10, 2), new("loss", 0.9, 5, 1), new("acc", 0.1, 5, 1)]);
-        Store.LogMetric(run.RunId, "loss", 0.3, step: 3, timestamp: 20);
-        var history = Store.GetMetricHistory(run.RunId, "loss");
-        Assert.Equal([1L, 2, 3], history.Select(p => p.Step));
-        Assert.Equal([0.9, 0.5, 0.3], history.Select(p => p.Value));
-    }
-
-    [Fact]
-    public void NaN_and_infinities_are_kept()
-    {
-        var run = NewRun();
-        Store.LogMetrics(run.RunId, [new("x", double.NaN, 1, 1), new("x", double.PositiveInfinity, 1, 2), new("x", double.NegativeInfinity, 1, 3), new("x", double.NaN, 1, 4)]);
-        var values = Store.GetMetricHistory(run.RunId, "x").Select(p => p.Value).ToList();
-        Assert.True(double.IsNaN(values[0]));
-        Assert.Equal(double.PositiveInfinity, values[1]);
-        Assert.Equal(double.NegativeInfinity, values[2]);
-        var summary = Assert.Single(Store.GetMetricSummaries(run.RunId));
-        Assert.True(double.IsNaN(summary.Latest));
-        Assert.Equal((double.NegativeInfinity, double.PositiveInfinity, 4L), (summary.Min, summary.Max, summary.Count));
-    }
-
-    [Fact]
-    public void Latest_value_is_the_highest_step_not_the_last_logged()
-    {
-        var run = NewRun();
-        Store.LogMetric(run.RunId, "acc", 0.9, step: 10, timestamp: 1);
-        Store.LogMetric(run.RunId, "acc", 0.1, step: 2, timestamp: 2);
-        var s = Assert.Single(Store.GetMetricSummaries(run.RunId));
-        Assert.Equal((0.9, 10L, 0.1, 0.9, 2L), (s.Latest, s.LatestStep, s.Min, s.Max, s.Count));
-    }
-
-    [Fact]
-    public void Point_by_point_logging_keeps_all_points_across_chunk_merges()
-    {
-        var run = NewRun();
-        for (int i = 0; i < 700; i++) Store.LogMetric(run.RunId, "loss", 1.0 / (i + 1), step: i, timestamp: 1000 + i * 7919L);
-        var history = Store.GetMetricHistory(run.RunId, "loss");
-        Assert.Equal(700, history.Count);
-        Assert.Equal(Enumerable.Range(0, 700).Select(i => (long)i), history.Select(p => p.Step));
-        Assert.Equal(1000 + 699 * 7919L, history[^1].Timestamp);
-    }
-
-    [Fact]
-    public void Large_batches_round_trip_exactly()
-    {
-        var run = NewRun();
-        var rng = new Random(7);
-        var points = Enumerable.Range(0, 10_000).Select(i => new MetricPoint("v", rng.NextDouble(), 1_700_000_000_000 + rng.Next(100_000), i * 3)).ToList();
-        Store.LogMetrics(run.RunId, points);
-        var history = Store.GetMetricHistory(run.RunId, "v");
-        Assert.Equal(points.Select(p => (p.Step, p.Timestamp, p.Value)), history.Select(p => (p.Step, p.Timestamp, p.Value)));
-    }
-
-    [Fact]
-    public void History_can_be_limited_to_a_step_range()
-    {
-        var run = NewRun();
-        Store.LogMetrics(run.RunId, Enumerable.Range(0, 10_000).Select(i => new MetricPoint("v", i, 1, i)).ToList());
-        var part = Store.GetMetricHistory(run.RunId, "v", 5000, 5009);
-        Assert.Equal(Enumerable.Range(5000, 10).Select(i => (double)i), part.Select(p => p.Value));
-    }
-
-    [Fact]
-    public void Buckets_summarise_min_max_and_last_per_step_range()
-    {
-        var run = NewRun();
-        Store.LogMetrics(run.RunId, Enumerable.Range(0, 1000).Select(i => new MetricPoint("v", i % 10 == 5 ? 100 : i, 1, i)).ToList());
-        var buckets = Store.GetMetricBuckets(run.RunId, "v", 10);
-        Assert.Equal(10, buckets.Count);
-        var first = buckets[0];
-        Assert.Equal((0L, 99L, 100L), (first.FromStep, first.ToStep, first.Count));
-        Assert.Equal((0.0, 100.0, 99L, 99.0), (first.Min, first.Max, first.LastStep, first.Last));
-    }
-
-    [Fact]
-    public void Buckets_over_a_narrow_range_show_full_detail()
-    {
-        var run = NewRun();
-        Store.LogMetrics(run.RunId, Enumerable.Range(0, 100_000).Select(i => new MetricPoint("v", i, 1, i)).ToList());
-        var buckets = Store.GetMetricBuckets(run.RunId, "v", 1000, 50_000, 50_099);
-        Assert.Equal(100, buckets.Count);
-        Assert.All(buckets, b => Assert.Equal((1L, (double)b.FromStep), (b.Count, b.Last)));
-    }
-
-    [Fact]
-    public void Buckets_skip_NaN_in_the_envelope_but_report_it_as_last()
-    {
-        var run = NewRun();
-        Store.LogMetrics(run.RunId, [new("v", 1, 1, 0), new("v", double.NaN, 1, 1)]);
-        var b = Assert.Single(Store.GetMetricBuckets(run.RunId, "v", 1));
-        Assert.Equal((1.0, 1.0), (b.Min, b.Max));
-        Assert.True(double.IsNaN(b.Last));
-    }
-
-    [Fact]
-    public void Metrics_of_a_missing_key_are_empty()
-    {
-        var run = NewRun();
-        Assert.Empty(Store.GetMetricHistory(run.RunId, "nope"));
-        Assert.Empty(Store.GetMetricBuckets(run.RunId, "nope", 10));
-    }
-
-    [Fact]
     public void Logging_to_a_deleted_run_is_refused()
     {
         var run = NewRun();
@@ -297,15 +178,6 @@ public abstract partial class TrackingStoreContract : IDisposable
         Store.UpdateRun(run.RunId, new RunUpdate { Status = RunStatus.FINISHED, EndTime = 1 });
         Store.LogMetric(run.RunId, "x", 1, 0);
         Assert.Single(Store.GetMetricSummaries(run.RunId));
-    }
-
-    [Fact]
-    public void Artifacts_are_recorded_with_size_and_hash()
-    {
-        var run = NewRun();
-        Store.RecordArtifact(run.RunId, new ArtifactInfo("logs/output.log", 12, "ab"));
-        Store.RecordArtifact(run.RunId, new ArtifactInfo("logs/output.log", 13, "cd"));
-        Assert.Equal([new ArtifactInfo("logs/output.log", 13, "cd")], Store.ListArtifacts(run.RunId));
     }
 
     [Fact]
@@ -378,5 +250,192 @@ public abstract partial class TrackingStoreContract : IDisposable
         var b = NewRun();
         Store.UpdateRun(b.RunId, new RunUpdate { Status = RunStatus.FINISHED });
         Assert.Equal([a.RunId], Store.ListRunningRuns().Select(r => r.RunId));
+    }
+
+    [Fact]
+    public void A_batch_with_one_invisible_character_in_a_key_is_refused_whole()
+    {
+        var run = NewRun();
+
+        var e = Assert.Throws<StoreException>(() => Store.LogBatch(run.RunId, new RunBatch
+        {
+            Metrics = [new("ok", 1, 1, 0), new("l\u202Eoss", 2, 1, 0)],
+            Params = [new("lr", "0.1")],
+        }));
+
+        Assert.Equal(StoreErrorCode.InvalidParameterValue, e.Code);
+        Assert.Contains("U+202E RIGHT-TO-LEFT OVERRIDE at position 1", e.Message);
+        var stored = Store.GetRun(run.RunId);
+        Assert.Empty(stored.Metrics);
+        Assert.Empty(stored.Params);
+    }
+
+    [Theory]
+    [InlineData("a\nb")]
+    [InlineData("a\u200Bb")]
+    [InlineData("a//b")]
+    public void Param_and_tag_keys_follow_the_rule(string key)
+    {
+        var run = NewRun();
+
+        Assert.Throws<StoreException>(() => Store.LogBatch(run.RunId, new RunBatch { Params = [new(key, "v")] }));
+        Assert.Throws<StoreException>(() => Store.LogBatch(run.RunId, new RunBatch { Tags = [new(key, "v")] }));
+        Assert.Throws<StoreException>(() => Store.SetTag(run.RunId, key, "v"));
+        Assert.Throws<StoreException>(() => Store.SetExperimentTag(run.ExperimentId, key, "v"));
+        Assert.Throws<StoreException>(() => Store.CreateRun(new NewRun { Tags = new Dictionary<string, string> { [key] = "v" } }));
+        Assert.DoesNotContain(key, Store.GetRun(run.RunId).Tags.Keys);
+    }
+
+    [Fact]
+    public void Run_and_experiment_names_with_invisible_characters_are_refused()
+    {
+        var run = NewRun(name: "before");
+
+        Assert.Throws<StoreException>(() => Store.CreateRun(new NewRun { Name = "evil\u202Etxt.exe" }));
+        Assert.Throws<StoreException>(() => Store.UpdateRun(run.RunId, new RunUpdate { Name = "two\nlines" }));
+        Assert.Throws<StoreException>(() => Store.CreateExperiment("exp\u200B"));
+        Assert.Throws<StoreException>(() => Store.RenameExperiment(run.ExperimentId, "exp\t"));
+        Assert.Equal("before", Store.GetRun(run.RunId).Name);
+    }
+
+    [Fact]
+    public void Renaming_an_experiment_to_a_taken_name_is_refused()
+    {
+        Store.CreateExperiment("a");
+        var b = Store.CreateExperiment("b");
+
+        var e = Assert.Throws<StoreException>(() => Store.RenameExperiment(b.ExperimentId, "a"));
+
+        Assert.Equal(StoreErrorCode.ResourceAlreadyExists, e.Code);
+        Assert.Equal("Experiment 'a' already exists.", e.Message);
+        Assert.Equal("b", Store.GetExperiment(b.ExperimentId).Name);
+    }
+
+    [Fact]
+    public void Deleting_an_experiment_deletes_its_runs_and_restoring_it_restores_them()
+    {
+        var e = Store.CreateExperiment("e");
+        var run = Store.CreateRun(new NewRun { ExperimentId = e.ExperimentId });
+
+        Store.DeleteExperiment(e.ExperimentId);
+        Assert.True(Store.GetRun(run.RunId).IsDeleted);
+        Assert.Equal(StoreErrorCode.InvalidState, Assert.Throws<StoreException>(() => Store.CreateRun(new NewRun { ExperimentId = e.ExperimentId })).Code);
+
+        Store.RestoreExperiment(e.ExperimentId);
+        Assert.False(Store.GetRun(run.RunId).IsDeleted);
+    }
+
+    [Fact]
+    public void Runs_are_counted_per_experiment_without_deleted_ones()
+    {
+        var e = Store.CreateExperiment("e");
+        Store.CreateRun(new NewRun { ExperimentId = e.ExperimentId });
+        Store.CreateRun(new NewRun { ExperimentId = e.ExperimentId });
+        Store.DeleteRun(Store.CreateRun(new NewRun()).RunId);
+
+        var counts = Store.CountRunsByExperiment();
+
+        Assert.Equal(new Dictionary<string, int> { [e.ExperimentId] = 2 }, counts);
+    }
+
+    [Fact]
+    public void An_ambiguous_prefix_is_refused_naming_the_matches()
+    {
+        var a = Store.CreateRun(new NewRun { RunId = "abcdef" + new string('0', 26) });
+        var b = Store.CreateRun(new NewRun { RunId = "abcdef" + new string('1', 26) });
+
+        var e = Assert.Throws<StoreException>(() => Store.ResolveRunId("abcdef"));
+
+        Assert.Equal(StoreErrorCode.InvalidParameterValue, e.Code);
+        Assert.Contains(a.RunId, e.Message, StringComparison.Ordinal);
+        Assert.Contains(b.RunId, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_caller_chosen_run_id_is_used_once()
+    {
+        var id = new string('a', 32);
+        Store.CreateRun(new NewRun { RunId = id });
+
+        var e = Assert.Throws<StoreException>(() => Store.CreateRun(new NewRun { RunId = id }));
+
+        Assert.Equal(StoreErrorCode.ResourceAlreadyExists, e.Code);
+    }
+
+    [Fact]
+    public void Deleting_a_missing_tag_is_resource_does_not_exist()
+    {
+        var run = Store.CreateRun(new NewRun());
+
+        var e = Assert.Throws<StoreException>(() => Store.DeleteTag(run.RunId, "nope"));
+
+        Assert.Equal(StoreErrorCode.ResourceDoesNotExist, e.Code);
+    }
+
+    [Fact]
+    public void A_param_change_is_refused_in_mlflows_words()
+    {
+        var run = Store.CreateRun(new NewRun());
+        Store.LogParam(run.RunId, "lr", "0.1");
+
+        var e = Assert.Throws<StoreException>(() => Store.LogParams(run.RunId, [new("a", "1"), new("lr", "0.2")]));
+
+        Assert.Equal(
+            $"Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' for run ID='{run.RunId}'. Attempted logging new value '0.2'.",
+            e.Message);
+        Assert.False(Store.GetRun(run.RunId).Params.ContainsKey("a"));
+    }
+
+    [Fact]
+    public void A_batch_giving_one_param_two_values_is_refused()
+    {
+        var run = Store.CreateRun(new NewRun());
+
+        var e = Assert.Throws<StoreException>(() => Store.LogParams(run.RunId, [new("lr", "0.1"), new("lr", "0.2")]));
+
+        Assert.Contains("value='0.1'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Store.GetRun(run.RunId).Params);
+    }
+
+    [Fact]
+    public void An_idempotent_batch_applied_twice_writes_once()
+    {
+        var run = Store.CreateRun(new NewRun());
+        Store.LogBatch(run.RunId, new RunBatch { IdempotencyKey = "k", Tags = [new("t", "first")] });
+
+        Store.LogBatch(run.RunId, new RunBatch { IdempotencyKey = "k", Tags = [new("t", "second")] });
+
+        Assert.Equal("first", Store.GetRun(run.RunId).Tags["t"]);
+    }
+
+    [Fact]
+    public void A_restored_run_is_searchable_again_with_its_data()
+    {
+        var run = NewRun(name: "back");
+        Store.LogParam(run.RunId, "lr", "0.1");
+        Store.DeleteRun(run.RunId);
+        Assert.DoesNotContain(Store.SearchRuns(new RunQuery()).Runs, r => r.RunId == run.RunId);
+
+        Store.RestoreRun(run.RunId);
+
+        var found = Assert.Single(Store.SearchRuns(new RunQuery()).Runs, r => r.RunId == run.RunId);
+        Assert.Equal("0.1", found.Params["lr"]);
+    }
+
+    [Fact]
+    public void Restoring_an_unknown_run_is_resource_does_not_exist()
+    {
+        var e = Assert.Throws<StoreException>(() => Store.RestoreRun("0123456789abcdef0123456789abcdef"));
+
+        Assert.Equal(StoreErrorCode.ResourceDoesNotExist, e.Code);
+    }
+
+    [Fact]
+    public void A_store_is_healthy_at_the_schema_it_created()
+    {
+        var health = Store.CheckHealth();
+
+        Assert.True(health.Healthy, health.Describe());
+        Assert.Equal(health.SupportedVersion, health.SchemaVersion);
     }
 }
