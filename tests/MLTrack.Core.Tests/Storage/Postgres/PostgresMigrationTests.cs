@@ -30,7 +30,7 @@ public sealed class PostgresMigrationTests : IDisposable
             foreach (var s in stores.Where(s => s.IsCompletedSuccessfully)) (await s).Dispose();
         }
 
-        Assert.Equal((long)PostgresTrackingStore.SchemaVersion, _db.Scalar("SELECT count(*) FROM mltrack_migrations"));
+        Assert.Equal((long)PostgresMigrator.Migrations.Count, _db.Scalar("SELECT count(*) FROM mltrack_migrations")); // each step once (numbers may leave gaps)
         Assert.Equal((long)PostgresTrackingStore.SchemaVersion, _db.Scalar("SELECT max(version)::bigint FROM mltrack_migrations"));
         Assert.Equal(1L, _db.Scalar($"SELECT count(*) FROM experiments WHERE name = '{Experiment.DefaultName}'"));
     }
