@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -268,3 +269,111 @@ class StdioRpc:
         self.proc.stderr.close()
         self.proc.stdout.close()
         return stderr
+
+
+CLUSTER_SH = os.path.join(REPO, "tests", "postgres", "cluster.sh")
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of the test's own (tests/postgres/cluster.sh), which it may crash and restart on the same
+    port: never the shared one. Commits are crash-safe (synchronous_commit on), so an acknowledged write survives."""
+
+    def __init__(self):
+        if not os.access("/usr/lib/postgresql/15/bin/pg_ctl", os.X_OK):
+            raise unittest.SkipTest("PostgreSQL 15 is not installed (/usr/lib/postgresql/15/bin)")
+        self.dir = tempfile.mkdtemp(prefix="mltrack-faults-pg-")
+        os.chmod(self.dir, 0o755)  # the cluster runs as user postgres when the tests run as root
+        self.uri = self._cluster("start", self.dir)
+        self.port = urllib.parse.urlsplit(self.uri).port
+
+    def _cluster(self, *args):
+        r = subprocess.run(["bash", CLUSTER_SH, *args], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "MLTRACK_PG_CRASH_SAFE": "1"})
+        if r.returncode != 0:
+            raise RuntimeError(f"cluster.sh {' '.join(args)} failed: {r.stderr[-2000:]}")
+        return r.stdout.strip()
+
+    def crash(self):
+        """Stops it at once, as a crash would: open connections are cut, nothing is checkpointed."""
+        self._cluster("crash", self.dir)
+
+    def restart(self):
+        """Starts it again on the same port (recovering from its WAL)."""
+        self._cluster("start", self.dir, str(self.port))
+
+    def psql(self, sql, database="postgres"):
+        r = subprocess.run(["psql", f"postgresql://postgres@127.0.0.1:{self.port}/{database}", "-v", "ON_ERROR_STOP=1",
+                            "-qAtc", sql], capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError(f"psql: {r.stderr}")
+        return r.stdout
+
+    def remove(self):
+        try:
+            self._cluster("stop", self.dir)
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class TeamServer:
+    """`mltrack server --store postgresql://… --artifacts … --state-dir …` (a team replica: no server.json, no lock)."""
+
+    def __init__(self, store_uri: str, root: str, args=(), timeout: float = 60):
+        self.root = root
+        self.state = os.path.join(root, "state")
+        self.log_path = os.path.join(root, "server.log")
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([MLTRACK_BIN, "server", "--store", store_uri, "--artifacts", os.path.join(root, "artifacts"),
+                                      "--state-dir", self.state, *args], cwd=root, env=clean_env(),
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True)
+        deadline, line = time.time() + timeout, ""
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if line.startswith("http") or self.proc.poll() is not None:
+                break
+        if not line.startswith("http"):
+            self.stop()
+            raise RuntimeError(f"mltrack server did not start: {self.log_text()[-2000:]}")
+        self.url = line.strip()
+        u = urllib.parse.urlsplit(self.url)
+        self.host, self.port = u.hostname, u.port
+        with open(os.path.join(self.state, "token")) as f:
+            self.token = f.read().strip()
+
+    def log_text(self) -> str:
+        with open(self.log_path, "r", errors="replace") as f:
+            return f.read()
+
+    def request(self, method, path, body=None, query=None, timeout=30):
+        """(status, parsed JSON or text) of one request on a fresh connection; no retries."""
+        if query:
+            path += "?" + urllib.parse.urlencode(query)
+        c = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            headers = {"Authorization": "Bearer " + self.token}
+            data = None
+            if body is not None:
+                data = json.dumps(body).encode()
+                headers["Content-Type"] = "application/json"
+            c.request(method, path, body=data, headers=headers)
+            r = c.getresponse()
+            raw = r.read().decode("utf-8", "replace")
+            try:
+                return r.status, json.loads(raw)
+            except ValueError:
+                return r.status, raw
+        finally:
+            c.close()
+
+    def api(self, path, body=None, query=None):
+        """The JSON answer of a request that must succeed."""
+        status, answer = self.request("POST" if body is not None else "GET", "/api/2.0/mlflow" + path, body, query)
+        if status != 200:
+            raise AssertionError(f"{path}: HTTP {status} {str(answer)[:500]}")
+        return answer
+
+    def stop(self):
+        interrupt(self.proc)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self.log.close()

@@ -9,7 +9,8 @@
     def train(X, y): ...   # args → params, returned dict → metrics, returned model → model
 
 Connection: MLTRACK_TRACKING_URI / MLTRACK_TOKEN, else the workspace's .mltrack/server.json and .mltrack/token.
-With no server answering, everything is spooled under .mltrack/spool/ and replayed by the server at its next start.
+With no server answering (or a 503), a run's requests are spooled under .mltrack/spool/ and sent by the client once
+the server answers again; what is left at exit is replayed by the next local server at its start.
 """
 from typing import Any, Dict, Optional
 

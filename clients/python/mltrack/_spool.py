@@ -8,12 +8,16 @@ before the call returns. The server replays every spool file at start; the idemp
 (runs/create ``run_id``, log-batch ``mltrack_batch_id``) make a replay harmless when repeated. To replay a file the
 server first renames it to ``<run_id>.jsonl.replaying`` and then takes its lock once, so an append re-opens the file
 when the one it locked is no longer at ``<run_id>.jsonl`` (its line would land in a file already read).
+
+A server that is not local (a team server, ``MLTRACK_TRACKING_URI``) never sees this folder, so the client replays a
+run's own spool itself once the server answers again (``replay``), by the same protocol and under the same
+``spool/.replay.lock`` as the server's replayer: whichever comes first sends the lines, in order, once.
 """
 import json
 import os
 import shutil
 import threading
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 try:
     import fcntl
@@ -24,6 +28,11 @@ from ._http import dumps
 
 
 CLAIMED_SUFFIX = ".replaying"  # a spool file the server is replaying
+REPLAY_LOCK = ".replay.lock"  # held by whoever replays the spool (server or client)
+
+
+class _Paused(Exception):
+    """A replay stopped by a send that failed (the server went away again)."""
 
 
 class Spool:
@@ -76,6 +85,66 @@ class Spool:
             os.fsync(f.fileno())
         os.replace(tmp, dest)
         self.append(run_id, "PUT", path, file="files/" + relpath.strip("/"))
+
+    def replay(self, run_id: str, send: Callable[[dict, str], None], refused: Callable[[dict, Exception], None]) -> bool:
+        """Sends the run's spooled requests in order through ``send(record, attachments_folder)``; True when nothing
+        of the run is left spooled. An exception from ``send`` that ``refused`` does not take (it is given ApiErrors:
+        the server refused the line, a retry cannot fix it) stops the replay: the claimed file stays and is replayed
+        from its start next time (every line is idempotent). False too when another process holds the replay lock."""
+        if not self.has_pending(run_id):
+            return True
+        with self._lock:
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)
+            lock_fd = os.open(os.path.join(self.folder, REPLAY_LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if fcntl is not None:
+                    try:
+                        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        return False  # the server (or another client) is replaying: leave it the spool
+                spool_file = self.path_for(run_id)
+                claimed = spool_file + CLAIMED_SUFFIX
+                while True:
+                    if not os.path.exists(claimed):
+                        try:
+                            os.rename(spool_file, claimed)
+                        except FileNotFoundError:
+                            return True
+                    self._replay_claimed(run_id, claimed, send, refused)
+            except _Paused:
+                return False
+            finally:
+                os.close(lock_fd)
+
+    def _replay_claimed(self, run_id, claimed, send, refused):
+        with open(claimed, "rb") as f:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # an append in progress finishes first
+            lines = f.read().split(b"\n")
+        folder = os.path.join(self.folder, run_id)
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a crash mid-write: the rest still counts
+            try:
+                send(record, folder)
+            except Exception as e:
+                if not refused(record, e):
+                    raise _Paused() from e
+        os.remove(claimed)
+        for line in lines:  # the attachments the replayed lines named
+            try:
+                rel = json.loads(line).get("file") if line.strip() else None
+            except ValueError:
+                rel = None
+            if rel:
+                try:
+                    os.remove(os.path.join(folder, *rel.split("/")))
+                except OSError:
+                    pass
 
     def read(self, run_id: str):
         """The spooled records of a run (for tests and tools)."""

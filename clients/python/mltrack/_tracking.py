@@ -96,6 +96,9 @@ class Client:
 
     def __init__(self):
         self._lock = threading.RLock()
+        # Held while a spooled run appends to its spool or replays it and goes live: no line may land in the spool
+        # after the replay found it empty (nobody would send it).
+        self._switch = threading.RLock()
         self._conn: Optional[_config.Connection] = None
         self._http: Optional[HttpClient] = None
         self._spool: Optional[Spool] = None
@@ -167,10 +170,9 @@ class Client:
         """Sends a request for a run; when no server answers, spools it (a run, once spooled, keeps spooling until
         the server has replayed its spool file, which keeps the run's requests in order). Returns None when spooled."""
         if run_id is not None and self._spooled.get(run_id):
-            if not self.spool.has_pending(run_id) and self._probe():
-                self._spooled[run_id] = False  # the server consumed the spool: back to live
-            else:
-                return self._to_spool(run_id, method, path, body, query)
+            with self._switch:
+                if self._spooled.get(run_id) and not self._back_online(run_id):
+                    return self._to_spool(run_id, method, path, body, query)
         http = self.http()
         if http is None and time.monotonic() >= self._down_until:
             if self._probe():
@@ -196,15 +198,50 @@ class Client:
             path = path + "?" + urllib.parse.urlencode(query)
         if isinstance(body, LazyBatch):
             body = body.to_dict()
-        with internal_io():
+        with self._switch, internal_io():
+            self._spooled[run_id] = True
             self.spool.append(run_id, method, path, body)
         return None
+
+    def _back_online(self, run_id: str) -> bool:
+        """For a spooled run (under ``_switch``): whether it may log live again, i.e. the server answers and the run's
+        spool is sent. A server elsewhere (a team server) never sees our spool, so we replay it ourselves, in order;
+        a local server may have replayed it at its start already."""
+        if not self._probe():
+            return False
+        http = self.http()
+        if http is None:
+            return False
+
+        def send(record, folder):
+            if record.get("file"):
+                http.request(record["method"], record["path"], file=os.path.join(folder, *record["file"].split("/")))
+            else:
+                http.request(record["method"], record["path"], body=record.get("body"))
+
+        def refused(record, e):
+            if isinstance(e, ApiError):  # the server refused the line: a retry cannot fix it
+                self.warn(f"a spooled {record.get('method')} {record.get('path')} was refused: {e}", None)
+                return True
+            if isinstance(e, OSError) and record.get("file"):
+                return True  # its attachment is gone: skip it, keep the rest
+            return False
+
+        with internal_io():
+            if not self.spool.replay(run_id, send, refused):
+                self._down_until = time.monotonic() + PROBE_EVERY
+                return False
+        self._spooled[run_id] = False
+        self._down_until = 0.0
+        if self._warned_spool:
+            sys.stderr.write(f"mltrack: server reachable again; run {run_id}'s spooled requests are sent\n")
+        return True
 
     def _note_spooling(self, why: str):
         if not self._warned_spool:
             self._warned_spool = True
-            sys.stderr.write(f"mltrack: server not reachable ({why}); spooling to {self.spool.folder} "
-                             f"(replayed when the server next starts)\n")
+            sys.stderr.write(f"mltrack: server unavailable ({why}); spooling to {self.spool.folder} "
+                             f"(sent once it answers again, or replayed by the next local server)\n")
 
     def _send_batch(self, run_id: str, points: list, batch_id: str):
         """One log-batch of metric points; encoded by hand (the hot path), spooled as a normal JSON body."""
@@ -244,6 +281,16 @@ class Client:
             self._to_spool(run_id, "POST", path, body, None)
         if final is not None:
             final.close()
+
+    def send_spooled_at_exit(self) -> None:
+        """A last try to send what our runs spooled (the server may be back since their last call); says what stays."""
+        for run_id in [r for r, spooled in self._spooled.items() if spooled]:
+            with self._switch:
+                self._last_probe = 0.0  # one probe now, whatever the rate limit
+                if self._back_online(run_id) or not self.spool.has_pending(run_id):
+                    continue
+            sys.stderr.write(f"mltrack: warning: run {run_id}: the server is still unavailable; its last requests stay "
+                             f"spooled in {self.spool.folder}, which only a local `mltrack server` replays (at its start)\n")
 
     # -- warnings ---------------------------------------------------------------------------------------------
     def warn(self, message: str, run_id: Optional[str] = "current") -> None:
@@ -445,11 +492,15 @@ class Client:
                     raise MLTrackError(str(e)) from None
             else:
                 self._note_spooling("no server running")
-            self._spooled[run_id] = True
-        elif not self.spool.has_pending(run_id) and self._probe():
-            self._spooled[run_id] = False
+        else:
+            with self._switch:
+                if self._spooled.get(run_id) and not self._back_online(run_id):
+                    self.spool.append_file(run_id, path, local_file, relpath)
+                    return
             return self._upload_file(info, local_file, relpath)
-        self.spool.append_file(run_id, path, local_file, relpath)
+        with self._switch:
+            self._spooled[run_id] = True
+            self.spool.append_file(run_id, path, local_file, relpath)
 
     def log_artifact(self, info: RunInfo, local_path: str, artifact_path: Optional[str] = None):
         local_path = os.path.abspath(local_path)
@@ -685,6 +736,7 @@ def _at_exit():
                 if not info.attached:
                     c.update_run(info.run_id, "FAILED" if _crashed else "FINISHED")
         c.batcher.close()
+        c.send_spooled_at_exit()
     except Exception as e:
         try:
             sys.stderr.write(f"mltrack: warning: at exit: {e}\n")

@@ -113,8 +113,9 @@ public sealed class TrackingServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
-        // The host's own limit (30 s by default) would otherwise cut a longer drain short.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
+        // The host's own limit (30 s by default) would cut a longer drain short, and past the drain it is what ends
+        // the wait for connections Kestrel aborted (some end only then): the same value ends both at the drain's end.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         HealthEndpoint.AddChecks(builder.Services, store, options.HealthChecks);
         var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
