@@ -24,6 +24,7 @@ public sealed class DeploymentService : IAsyncDisposable
     private static readonly ConditionalWeakTable<ITrackingStore, DeploymentService> s_byStore = new();
 
     private readonly ITrackingStore _store;
+    private readonly IArtifactStore? _artifacts;
     private readonly ConcurrentDictionary<string, Live> _live = new();
     private readonly Lock _saveLock = new();
 
@@ -35,17 +36,21 @@ public sealed class DeploymentService : IAsyncDisposable
         public readonly List<string> Early = [];
     }
 
-    public DeploymentService(ITrackingStore store, string? workRoot = null, string? pythonExecutable = null, string? modalExecutable = null)
+    /// <param name="artifacts">Where the runs' models are; null: the store's local artifact folder.</param>
+    public DeploymentService(ITrackingStore store, string? workRoot = null, string? pythonExecutable = null, string? modalExecutable = null,
+        IArtifactStore? artifacts = null)
     {
         _store = store;
+        _artifacts = artifacts;
         WorkRoot = workRoot ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Location)) ?? Path.GetTempPath(), FolderName);
         Python = new PythonRunner(pythonExecutable ?? DefaultPython);
         ModalExecutable = modalExecutable ?? (Environment.GetEnvironmentVariable("MLTRACK_MODAL_EXECUTABLE") is { Length: > 0 } m ? m : null);
         MarkOrphansStopped();
     }
 
-    /// <summary>The service shared by everything in this process that uses <paramref name="store"/>.</summary>
-    public static DeploymentService For(ITrackingStore store) => s_byStore.GetValue(store, s => new DeploymentService(s));
+    /// <summary>The service shared by everything in this process that uses <paramref name="store"/> (made with <paramref name="artifacts"/> by the first caller).</summary>
+    public static DeploymentService For(ITrackingStore store, IArtifactStore? artifacts = null) =>
+        s_byStore.GetValue(store, s => new DeploymentService(s, artifacts: artifacts));
 
     public static string DefaultPython =>
         Environment.GetEnvironmentVariable("MLTRACK_DEPLOY_PYTHON") is { Length: > 0 } p ? p
@@ -67,7 +72,7 @@ public sealed class DeploymentService : IAsyncDisposable
         var id = _store.ResolveRunId(runId);
         try
         {
-            var model = await new ModelInspector(_store, Python).InspectAsync(id, runPrediction: false, cancel).ConfigureAwait(false);
+            var model = await new ModelInspector(_store, Python, _artifacts).InspectAsync(id, runPrediction: false, cancel).ConfigureAwait(false);
             return new CanDeployResult(true, null, model.FrameworkName);
         }
         catch (DeploymentException e)
@@ -115,7 +120,7 @@ public sealed class DeploymentService : IAsyncDisposable
         var id = record.DeploymentId;
         try
         {
-            var model = await new ModelInspector(_store, Python).InspectAsync(record.RunId, runPrediction: true, live.Cancel.Token).ConfigureAwait(false);
+            var model = await new ModelInspector(_store, Python, _artifacts).InspectAsync(record.RunId, runPrediction: true, live.Cancel.Token).ConfigureAwait(false);
             var dir = Path.Combine(WorkRoot, id);
             IDeployment deployment;
             if (record.Target == "local")
@@ -223,7 +228,7 @@ public sealed class DeploymentService : IAsyncDisposable
         if (work.IsFile(PredictorGenerator.OpenApiFileName)) spec = (JsonObject)JsonNode.Parse(work.ReadAllText(PredictorGenerator.OpenApiFileName))!;
         else
         {
-            var model = await new ModelInspector(_store, Python).InspectAsync(record.RunId, runPrediction: true, cancel).ConfigureAwait(false);
+            var model = await new ModelInspector(_store, Python, _artifacts).InspectAsync(record.RunId, runPrediction: true, cancel).ConfigureAwait(false);
             var config = record.Settings.ToConfig(record.RunId);
             spec = OpenApiSpec.Build(model, config.Title, config.Version);
         }

@@ -21,7 +21,7 @@ public static class StoreSession
             var path = WorkspaceLocator.ResolveStorePath(parse.GetValue(GlobalOptions.Store), Environment.CurrentDirectory);
             using var store = SqliteTrackingStore.Open(path);
             if (store.PermissionNote is { } note) output.Error.WriteLine(note);
-            CrashRecovery.MarkCrashedRuns(store);
+            using (var artifacts = GlobalOptions.OpenArtifacts(parse, store)) CrashRecovery.MarkCrashedRuns(store, artifacts);
             return body(store);
         }
         catch (Exception e)

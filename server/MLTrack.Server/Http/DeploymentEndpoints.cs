@@ -7,12 +7,12 @@ using MLTrack.Server.Rpc.Dto;
 namespace MLTrack.Server.Http;
 
 /// <summary>Handlers of <c>/api/deployments</c> (snake_case JSON of the RPC's DeploymentInfo). Routes are declared in <see cref="RestRoutes"/>.</summary>
-internal sealed class DeploymentEndpoints(ITrackingStore store)
+internal sealed class DeploymentEndpoints(ITrackingStore store, MLTrack.Core.Artifacts.IArtifactStore artifacts)
 {
     /// <summary>How long <c>POST /api/deployments?wait=true</c> waits for READY or FAILED.</summary>
     public static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(120);
 
-    private DeploymentService Service => DeploymentService.For(store);
+    private DeploymentService Service => DeploymentService.For(store, artifacts);
 
     public sealed class CreateDeploymentRequest
     {

@@ -120,7 +120,8 @@ public sealed class TrackingServer : IAsyncDisposable
         app.Use(errors.InvokeAsync);
         options.ConfigureApp?.Invoke(app);
         app.Use(guard.InvokeAsync);
-        RestRoutes.Map(app, store, options);
+        var artifacts = options.Artifacts ?? new MLTrack.Core.Artifacts.Local.LocalArtifactStore(store.ArtifactRoot);
+        RestRoutes.Map(app, store, artifacts, options);
 
         try
         {
@@ -137,7 +138,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var server = new TrackingServer(app, info, token, options.MltrackDirectory, store, errorBodiesSubscription, held);
         // In the background: the walk visits every run's folder (~0.8 s at 20,000 runs), and `mltrack run` waits for
         // this server. Temp files are never served or listed, so removing them a moment later changes nothing for clients.
-        server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(store, log, server._stopping.Token), CancellationToken.None);
+        server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(artifacts, log, server._stopping.Token), CancellationToken.None);
         if (options.MltrackDirectory is { } folder)
         {
             try
@@ -216,11 +217,11 @@ public sealed class TrackingServer : IAsyncDisposable
     }
 
     /// <summary>Temporary files of uploads cut off by a crash: never served or listed, but they hold disk space until removed.</summary>
-    private static void RemoveAbandonedUploads(ITrackingStore store, TextWriter log, CancellationToken cancel)
+    private static void RemoveAbandonedUploads(MLTrack.Core.Artifacts.IArtifactStore artifacts, TextWriter log, CancellationToken cancel)
     {
         try
         {
-            int removed = ArtifactFolder.RemoveAbandonedUploads(store.ArtifactRoot, cancel);
+            int removed = artifacts.RemoveAbandonedTemps(cancel);
             if (removed > 0) log.WriteLine($"mltrack server: removed {removed} temporary file(s) of uploads cut off earlier.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

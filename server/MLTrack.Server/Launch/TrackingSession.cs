@@ -22,7 +22,7 @@ public sealed class TrackingSession : IAsyncDisposable
     }
 
     public static async Task<TrackingSession> EnsureAsync(ITrackingStore store, TextWriter log, CancellationToken ct = default,
-        MLTrack.Core.Artifacts.IArtifactMirror? artifactMirror = null)
+        MLTrack.Core.Artifacts.IArtifactStore? artifacts = null)
     {
         var dir = Path.GetDirectoryName(store.Location)!;
         for (int attempt = 0; ; attempt++)
@@ -35,7 +35,7 @@ public sealed class TrackingSession : IAsyncDisposable
                 {
                     MltrackDirectory = dir,
                     Log = log,
-                    ArtifactMirror = artifactMirror ?? MLTrack.Core.Artifacts.IArtifactMirror.None,
+                    Artifacts = artifacts,
                 }, ct);
                 return new TrackingSession(server.BaseAddress, server.Token, server);
             }

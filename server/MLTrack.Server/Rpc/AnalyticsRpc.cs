@@ -55,7 +55,7 @@ public sealed class AnalyticsRpc(RpcSession session) : IAnalyticsRpc
         var prefs = new PreferencesService(session.Store).Get();
         var cpu = Price(request.CpuHourUsd, "cpuHourUsd") ?? prefs.CpuHourUsd;
         var gpu = Price(request.GpuHourUsd, "gpuHourUsd") ?? prefs.GpuHourUsd;
-        var deployments = DeploymentService.For(session.Store);
+        var deployments = DeploymentService.For(session.Store, session.Artifacts);
         var production = new ProductionAnalytics(session.Store, deployments.WorkRoot, Http);
         var (w, list) = await production.QueryAsync(Query(request), request.DeploymentIds, cpu, gpu, cancellationToken).ConfigureAwait(false);
         return new ProductionResult(w.From, w.To, w.Zone.Id, Name(w.Granularity), w.Note, [.. list.Select(ToDto)]);

@@ -21,7 +21,7 @@ public sealed class DeploymentsRpc(RpcSession session, Func<string, object, Task
             {
                 if (_service is null)
                 {
-                    _service = DeploymentService.For(store);
+                    _service = DeploymentService.For(store, session.Artifacts);
                     _service.Changed += OnChanged;
                 }
                 return _service;

@@ -33,6 +33,12 @@ public sealed record RpcOptions
     /// </summary>
     public int MaxMessageBytes { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The artifact store (<see cref="MLTrack.Core.Artifacts.ArtifactStoreFactory"/>: a folder, <c>file://</c> or
+    /// <c>s3://bucket/prefix</c>) for reads, launched runs and the tracking server; null: the store's local folder.
+    /// </summary>
+    public string? ArtifactsUri { get; init; }
+
     /// <summary>Where diagnostics go; never standard output, which carries the protocol. Default: standard error.</summary>
     public TextWriter? Log { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
 using MLTrack.Core.Storage.Sqlite;
@@ -21,6 +22,7 @@ public sealed class RpcSession : IAsyncDisposable
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITrackingStore? _store;
+    private IArtifactStore? _artifacts;
     private RunLaunches? _launches;
     private StoreWatcher? _watcher;
     private TrackingServerHost? _tracking;
@@ -37,6 +39,9 @@ public sealed class RpcSession : IAsyncDisposable
     public RpcNotifier Notifier { get; }
 
     public ITrackingStore Store => _store ?? throw RpcException.NotInitialized();
+
+    /// <summary>Where the store's artifacts are (<see cref="RpcOptions.ArtifactsUri"/>, else the store's local folder).</summary>
+    public IArtifactStore Artifacts => _artifacts ?? throw RpcException.NotInitialized();
 
     public RunLaunches Launches => _launches ?? throw RpcException.NotInitialized();
 
@@ -67,23 +72,34 @@ public sealed class RpcSession : IAsyncDisposable
 
             var store = SqliteTrackingStore.Open(storePath);
             if (store.PermissionNote is { } note) _log.WriteLine(note);
+            IArtifactStore? artifacts = null;
             try
             {
-                var crashed = CrashRecovery.MarkCrashedRuns(store);
+                try
+                {
+                    artifacts = ArtifactStoreFactory.Open(_options.ArtifactsUri, store.ArtifactRoot);
+                }
+                catch (ArgumentException e)
+                {
+                    throw RpcException.InvalidParams(e.Message);
+                }
+                var crashed = CrashRecovery.MarkCrashedRuns(store, artifacts);
                 if (crashed.Count > 0) _log.WriteLine($"mltrack rpc: marked {crashed.Count} run(s) whose launcher died as CRASHED.");
                 var tracking = new TrackingServerHost();
                 // Started in the background: Kestrel's start-up would double the time to the first answer.
                 // Launches wait for it (RunLaunches), so every launched run gets its URL and token.
                 if (p.StartTrackingServer)
-                    tracking.Start(store, Path.GetDirectoryName(storePath)!, _log);
+                    tracking.Start(store, artifacts, Path.GetDirectoryName(storePath)!, _log);
                 _tracking = tracking;
                 _store = store;
+                _artifacts = artifacts;
                 WorkspaceFolder = folder;
-                _launches = new RunLaunches(store, Notifier, _options, tracking.GetEndpointAsync);
+                _launches = new RunLaunches(store, artifacts, Notifier, _options, tracking.GetEndpointAsync);
                 _watcher = new StoreWatcher(store, Notifier, _options);
             }
             catch
             {
+                artifacts?.Dispose();
                 store.Dispose();
                 throw;
             }
@@ -129,6 +145,7 @@ public sealed class RpcSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync().ConfigureAwait(false);
+        _artifacts?.Dispose();
         _store?.Dispose();
         _shutdown.TrySetResult();
     }

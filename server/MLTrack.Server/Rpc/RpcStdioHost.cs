@@ -14,12 +14,13 @@ public static class RpcStdioHost
     /// <summary>How long the shutdown response gets to reach the client before the process ends.</summary>
     private static readonly TimeSpan ShutdownLinger = TimeSpan.FromMilliseconds(200);
 
-    public static async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <param name="artifactsUri">The artifact store (<see cref="RpcOptions.ArtifactsUri"/>); null: the store's local folder.</param>
+    public static async Task<int> RunAsync(CancellationToken cancellationToken, string? artifactsUri = null)
     {
         var stdout = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
         var stdin = Console.OpenStandardInput();
-        var options = new RpcOptions { Log = Console.Error };
+        var options = new RpcOptions { Log = Console.Error, ArtifactsUri = artifactsUri };
         await using var connection = RpcConnection.Start(stdout, stdin, options);
         var shutdown = connection.Session.ShutdownRequested;
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);

@@ -13,7 +13,8 @@ namespace MLTrack.Server.Rpc;
 /// lines stream out as log/append, start and end as runs/changed. Stopping cancels the launch, which kills the
 /// process tree and records the run KILLED.
 /// </summary>
-public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcOptions options, Func<Task<TrackingEndpoint?>> tracking)
+public sealed class RunLaunches(ITrackingStore store, MLTrack.Core.Artifacts.IArtifactStore artifacts, RpcNotifier notifier, RpcOptions options,
+    Func<Task<TrackingEndpoint?>> tracking)
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Launch> _launches = new();
@@ -59,7 +60,7 @@ public sealed class RunLaunches(ITrackingStore store, RpcNotifier notifier, RpcO
                 created.TrySetResult(runId);
             },
         };
-        var running = Task.Run(() => new RunLauncher(store).RunAsync(request, launch.Cancel.Token), CancellationToken.None);
+        var running = Task.Run(() => new RunLauncher(store, artifacts).RunAsync(request, launch.Cancel.Token), CancellationToken.None);
         _ = running.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully)

@@ -19,8 +19,8 @@ public sealed class TrackingServerHost : IAsyncDisposable
     public TrackingEndpoint? Endpoint { get; private set; }
 
     /// <summary>Begins starting the server in the background.</summary>
-    public void Start(ITrackingStore store, string mltrackDirectory, TextWriter log) =>
-        _starting = Task.Run(() => StartAsync(store, mltrackDirectory, log, CancellationToken.None));
+    public void Start(ITrackingStore store, MLTrack.Core.Artifacts.IArtifactStore artifacts, string mltrackDirectory, TextWriter log) =>
+        _starting = Task.Run(() => StartAsync(store, artifacts, mltrackDirectory, log, CancellationToken.None));
 
     /// <summary>The endpoint, waiting (bounded) for a start in progress; null when there is no server.</summary>
     public async Task<TrackingEndpoint?> GetEndpointAsync()
@@ -36,11 +36,11 @@ public sealed class TrackingServerHost : IAsyncDisposable
     }
 
     /// <summary>Starts (or finds) the server for <paramref name="store"/>; on failure logs why and leaves <see cref="Endpoint"/> null.</summary>
-    public async Task StartAsync(ITrackingStore store, string mltrackDirectory, TextWriter log, CancellationToken cancellationToken)
+    public async Task StartAsync(ITrackingStore store, MLTrack.Core.Artifacts.IArtifactStore artifacts, string mltrackDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         try
         {
-            _server = await TrackingServer.StartAsync(store, new TrackingServerOptions { MltrackDirectory = mltrackDirectory, Log = log }, cancellationToken)
+            _server = await TrackingServer.StartAsync(store, new TrackingServerOptions { MltrackDirectory = mltrackDirectory, Log = log, Artifacts = artifacts }, cancellationToken)
                 .ConfigureAwait(false);
             Endpoint = new TrackingEndpoint(_server.BaseAddress, _server.Token);
         }

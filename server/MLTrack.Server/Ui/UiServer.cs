@@ -16,6 +16,9 @@ public sealed record UiServerOptions
     /// <summary>The RPC session's settings (polling and notification intervals); its Log defaults to <see cref="Log"/>.</summary>
     public RpcOptions? Rpc { get; init; }
 
+    /// <summary>The tracking server's artifact store (<see cref="TrackingServerOptions.Artifacts"/>); the RPC session opens its own from <see cref="RpcOptions.ArtifactsUri"/>.</summary>
+    public MLTrack.Core.Artifacts.IArtifactStore? Artifacts { get; init; }
+
     /// <summary>Where diagnostics go; default standard error.</summary>
     public TextWriter? Log { get; init; }
 
@@ -89,6 +92,7 @@ public sealed class UiServer : IAsyncDisposable
                 Token = token,
                 Log = log,
                 ConfigureApp = endpoints.Install,
+                Artifacts = options.Artifacts,
             };
             try
             {

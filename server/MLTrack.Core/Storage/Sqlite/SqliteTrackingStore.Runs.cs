@@ -21,7 +21,7 @@ public sealed partial class SqliteTrackingStore
             throw new StoreException(StoreErrorCode.InvalidParameterValue, $"Run id '{runId}' must be 32 lowercase hexadecimal characters.");
         CheckName(run.Name, "run name");
         CheckTags(run.Tags);
-        var artifactUri = new Uri(Path.Combine(ArtifactRoot, runId)).AbsoluteUri;
+        var artifactUri = run.ArtifactUriFor(runId, ArtifactRoot);
         Write((c, tx) =>
         {
             var experimentId = RequireExperiment(c, tx, run.ExperimentId ?? Experiment.DefaultId);

@@ -27,14 +27,16 @@ public static class DeployCommand
         cmd.SetAction((parse, cancel) => Task.Run(() => StoreSession.Run(parse, output, store =>
         {
             var settings = new DeploymentSettings { AppName = parse.GetValue(name), Cpu = parse.GetValue(cpu), MemoryMb = parse.GetValue(memory), Gpu = parse.GetValue(gpu) };
-            return DeployAsync(store, parse.GetValue(run)!, parse.GetValue(target)!, settings, output, cancel).GetAwaiter().GetResult();
+            using var artifacts = GlobalOptions.OpenArtifacts(parse, store);
+            return DeployAsync(store, artifacts, parse.GetValue(run)!, parse.GetValue(target)!, settings, output, cancel).GetAwaiter().GetResult();
         }), CancellationToken.None));
         return cmd;
     }
 
-    private static async Task<int> DeployAsync(ITrackingStore store, string runId, string target, DeploymentSettings settings, CliOutput output, CancellationToken cancel)
+    private static async Task<int> DeployAsync(ITrackingStore store, MLTrack.Core.Artifacts.IArtifactStore artifacts, string runId, string target,
+        DeploymentSettings settings, CliOutput output, CancellationToken cancel)
     {
-        await using var service = new DeploymentService(store);
+        await using var service = new DeploymentService(store, artifacts: artifacts);
         service.Changed += r => output.Error.WriteLine($"{r.Status}: {r.Message}");
         DeploymentRecord record;
         try

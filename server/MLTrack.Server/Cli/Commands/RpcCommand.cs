@@ -18,7 +18,7 @@ public static class RpcCommand
                 output.Error.WriteLine("error: give --stdio (JSON-RPC on standard input/output).");
                 return ExitCodes.Usage;
             }
-            return await RpcStdioHost.RunAsync(cancel);
+            return await RpcStdioHost.RunAsync(cancel, GlobalOptions.ArtifactsUri(parse));
         });
         return cmd;
     }

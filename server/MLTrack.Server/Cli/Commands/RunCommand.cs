@@ -32,9 +32,8 @@ public static class RunCommand
         {
             var parameters = ParseParams(parse.GetValue(param) ?? []); // before anything starts: a bad --param records nothing
             var experimentName = parse.GetValue(experiment) ?? Core.Runs.Experiment.DefaultName;
-            var artifactMirror = GlobalOptions.ArtifactMirror(parse);
-            using var disposeMirror = artifactMirror as IDisposable;
-            using var session = new SyncDisposable(TrackingSession.EnsureAsync(store, output.Error, cancel, artifactMirror).GetAwaiter().GetResult());
+            using var artifacts = GlobalOptions.OpenArtifacts(parse, store);
+            using var session = new SyncDisposable(TrackingSession.EnsureAsync(store, output.Error, cancel, artifacts).GetAwaiter().GetResult());
             var request = new LaunchRequest
             {
                 Command = parse.GetValue(command)!,
@@ -48,7 +47,7 @@ public static class RunCommand
                 InheritStdin = true,
                 OnRunCreated = id => output.Error.WriteLine($"mltrack: run {id} started (store {store.Location})"),
             };
-            var result = new RunLauncher(store, artifactMirror).RunAsync(request, cancel).GetAwaiter().GetResult();
+            var result = new RunLauncher(store, artifacts).RunAsync(request, cancel).GetAwaiter().GetResult();
             output.Error.WriteLine($"mltrack: run {Format.ShortId(result.RunId)} {result.Status}" +
                 (result.ExitCode is { } code ? $" (exit code {code})" : "") + $" in {Format.Duration((long)result.Duration.TotalMilliseconds)}" +
                 (result.Error is { } err ? $": {err}" : "") + $" — see: mltrack show {Format.ShortId(result.RunId)}");

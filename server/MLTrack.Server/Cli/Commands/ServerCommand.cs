@@ -34,6 +34,7 @@ public static class ServerCommand
             }
             var mltrackDir = Path.GetDirectoryName(Path.GetFullPath(store.Location))!;
             if (TrackingServer.FindRunning(mltrackDir) is { } running) return AlreadyRunning(output, running);
+            using var artifacts = GlobalOptions.OpenArtifacts(parse, store);
             TrackingServer server;
             try
             {
@@ -43,7 +44,7 @@ public static class ServerCommand
                     AllowRemote = parse.GetValue(allowRemote),
                     MltrackDirectory = mltrackDir,
                     Log = output.Error,
-                    ArtifactMirror = GlobalOptions.ArtifactMirror(parse),
+                    Artifacts = artifacts,
                 }, cancel).GetAwaiter().GetResult();
             }
             catch (ServerAlreadyRunningException e) when (e.Running is { } other)
@@ -64,7 +65,7 @@ public static class ServerCommand
             {
                 output.Out.WriteLine(server.BaseAddress.ToString().TrimEnd('/'));
                 output.Out.Flush();
-                output.Error.WriteLine($"mltrack: tracking server for {store.Location} at {server.BaseAddress} (token in {TokenFile.PathIn(mltrackDir)}); Ctrl+C stops it");
+                output.Error.WriteLine($"mltrack: tracking server for {store.Location} (artifacts in {artifacts.Location}) at {server.BaseAddress} (token in {TokenFile.PathIn(mltrackDir)}); Ctrl+C stops it");
                 try
                 {
                     Task.WhenAny(Task.Delay(Timeout.Infinite, cancel), server.Stopped).GetAwaiter().GetResult();

@@ -31,6 +31,7 @@ public static class UiCommand
         {
             var p = parse.GetValue(port);
             if (p is < 0 or > 65535) throw new UsageException($"--port must be 0..65535 (got {p}).");
+            using var artifacts = GlobalOptions.OpenArtifacts(parse, store);
             UiServer server;
             try
             {
@@ -39,6 +40,8 @@ public static class UiCommand
                     Port = p,
                     WebviewsDirectory = parse.GetValue(webviews),
                     Log = output.Error,
+                    Artifacts = artifacts,
+                    Rpc = new Rpc.RpcOptions { ArtifactsUri = GlobalOptions.ArtifactsUri(parse) },
                 }, cancel).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is InvalidOperationException or IOException)
