@@ -188,7 +188,25 @@ public sealed class S3ArtifactStore : IArtifactStore
         if (knownSha256 is not null && _cache.Find(knownSha256.ToLowerInvariant(), name) is { } known) return known;
         head ??= await Head(runId, rel, ct).ConfigureAwait(false) ?? throw LocalArtifactStore.NotFound(runId, rel);
         if (head.Sha256 is { } sha && _cache.Find(sha, name) is { } hit && new FileInfo(_cache.Objects.Resolve(hit)).Length == head.Size) return hit;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DownloadAsync(runId, rel, name, ct).ConfigureAwait(false);
+            }
+            catch (ArtifactStoreException e) when (attempt < DownloadAttempts && e.InnerException is ModelStorageException { ErrorCode: "ClientError" or "Timeout" })
+            {
+                // A body cut off mid-way (a dropped connection, an object replaced while it was sent): nothing was
+                // kept (the bytes are checked against their sha256 first); fetch it again.
+            }
+        }
+    }
 
+    private const int DownloadAttempts = 3;
+
+    /// <summary>Downloads the object into the cache, checked against its recorded sha256; returns the copy's path relative to the cache's objects folder.</summary>
+    private async Task<string> DownloadAsync(string runId, string rel, string name, CancellationToken ct)
+    {
         var (stream, temp) = _cache.NewTemp();
         try
         {
