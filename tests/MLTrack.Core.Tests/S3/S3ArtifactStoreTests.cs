@@ -221,4 +221,16 @@ public sealed class S3ArtifactStoreTests(S3rverFixture s3) : IDisposable
         Assert.True(slice.Truncated);
         Assert.Throws<FileNotFoundException>(() => artifacts.Read("nothing.txt", 0, 10));
     }
+
+    [Fact]
+    public async Task A_stored_local_file_leaves_no_empty_folder_in_the_listing()
+    {
+        using var store = new S3ArtifactStore(await s3.NewStorageAsync("p"), Cache());
+        var run = NewRunId();
+        await File.WriteAllTextAsync(store.LocalFolder(run).PrepareFile("logs/output.log"), "done\n");
+        await store.StoreLocalFileAsync(run, "logs/output.log");
+        await store.Storage.DeleteAsync($"{run}/logs/output.log"); // gone from S3 behind the store's back
+
+        Assert.Empty(await store.ListAsync(run, ""));
+    }
 }

@@ -51,7 +51,7 @@ internal sealed partial class S3ArtifactCache
 
     /// <summary>
     /// A new temporary file in <see cref="Objects"/>, open for reading and writing and locked (so clean-up leaves it
-    /// alone) until disposed or <see cref="Adopt"/>ed.
+    /// alone) until disposed; then <see cref="Adopt"/> it.
     /// </summary>
     public (FileStream Stream, string Path) NewTemp()
     {
@@ -85,8 +85,8 @@ internal sealed partial class S3ArtifactCache
             {
                 using (var source = Objects.OpenRead(relative)) source.CopyTo(stream);
                 stream.Flush(flushToDisk: true);
-                return Adopt(temp, sha256, name); // still locked: clean-up cannot take it before the move
             }
+            return Adopt(temp, sha256, name); // unlocked first: readers of the copy must not meet the writer's lock
         }
         finally
         {

@@ -56,14 +56,23 @@ public sealed class S3ArtifactStore : IArtifactStore
         var (stream, temp) = _cache.NewTemp();
         try
         {
-            await using (stream)
+            long size;
+            string sha;
+            await using (stream) // locked until uploaded: clean-up leaves it alone
             {
-                var (size, sha) = await ArtifactHashing.CopyAsync(content, stream, cancellationToken).ConfigureAwait(false);
+                (size, sha) = await ArtifactHashing.CopyAsync(content, stream, cancellationToken).ConfigureAwait(false);
                 await Remote($"Cannot store artifact '{rel}' of run '{runId}'",
                     () => Storage.UploadFromAsync(() => new HeldFileView(stream), Key(runId, rel), size, sha, cancellationToken)).ConfigureAwait(false);
-                _cache.Adopt(temp, sha, FileName(rel)); // still locked: clean-up cannot take it before the move
-                return new ArtifactInfo(rel, size, sha);
             }
+            try
+            {
+                _cache.Adopt(temp, sha, FileName(rel)); // unlocked first: readers of the cached copy must not meet the writer's lock
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArtifactPathException)
+            {
+                // Stored in S3; the local copy only would have been a cache.
+            }
+            return new ArtifactInfo(rel, size, sha);
         }
         finally
         {
@@ -90,8 +99,12 @@ public sealed class S3ArtifactStore : IArtifactStore
         var entries = new Dictionary<string, ArtifactEntry>(StringComparer.Ordinal);
         foreach (var dir in listing.Folders) entries[Join(dir)] = new ArtifactEntry(Join(dir), true, null);
         foreach (var file in listing.Files) entries.TryAdd(Join(file.Name), new ArtifactEntry(Join(file.Name), false, file.Size));
-        foreach (var local in _cache.Staging(runId).List(rel)) // files still being written in place here (a live log)
-            entries.TryAdd(Join(local.Name), new ArtifactEntry(Join(local.Name), local is DirectoryInfo, local is FileInfo f ? f.Length : null));
+        var staging = _cache.Staging(runId);
+        foreach (var local in staging.List(rel)) // files still being written in place here (a live log)
+        {
+            if (local is FileInfo f) entries.TryAdd(Join(f.Name), new ArtifactEntry(Join(f.Name), false, f.Length));
+            else if (staging.Files(Join(local.Name)).Count > 0) entries.TryAdd(Join(local.Name), new ArtifactEntry(Join(local.Name), true, null)); // not a folder left empty by a stored file
+        }
         return entries.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 
@@ -194,15 +207,16 @@ public sealed class S3ArtifactStore : IArtifactStore
             {
                 return await DownloadAsync(runId, rel, name, ct).ConfigureAwait(false);
             }
-            catch (ArtifactStoreException e) when (attempt < DownloadAttempts && e.InnerException is ModelStorageException { ErrorCode: "ClientError" or "Timeout" })
+            catch (ArtifactStoreException e) when (attempt < DownloadAttempts && e.InnerException is ModelStorageException { ErrorCode: "ClientError" or "Timeout" or "Sha256Mismatch" } or ModelStorageException { StatusCode: >= 500 })
             {
-                // A body cut off mid-way (a dropped connection, an object replaced while it was sent): nothing was
-                // kept (the bytes are checked against their sha256 first); fetch it again.
+                // A body cut off or garbled mid-way (a dropped connection; a server that is not atomic while the object
+                // is replaced, as s3rver): nothing was kept (the bytes are checked first); fetch it again shortly.
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct).ConfigureAwait(false);
             }
         }
     }
 
-    private const int DownloadAttempts = 3;
+    private const int DownloadAttempts = 5;
 
     /// <summary>Downloads the object into the cache, checked against its recorded sha256; returns the copy's path relative to the cache's objects folder.</summary>
     private async Task<string> DownloadAsync(string runId, string rel, string name, CancellationToken ct)
@@ -210,9 +224,9 @@ public sealed class S3ArtifactStore : IArtifactStore
         var (stream, temp) = _cache.NewTemp();
         try
         {
+            StoredModelObject got;
             await using (stream)
             {
-                StoredModelObject got;
                 try
                 {
                     // Checked against the sha256 recorded with the object; one stored by another tool has none and is taken as it is.
@@ -224,8 +238,8 @@ public sealed class S3ArtifactStore : IArtifactStore
                     throw LocalArtifactStore.NotFound(runId, rel); // deleted since the HEAD
                 }
                 await stream.FlushAsync(ct).ConfigureAwait(false);
-                return _cache.Adopt(temp, got.Sha256, name);
             }
+            return _cache.Adopt(temp, got.Sha256, name); // unlocked first: readers of the cached copy must not meet the lock
         }
         finally
         {
