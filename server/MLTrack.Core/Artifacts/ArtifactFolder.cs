@@ -33,8 +33,7 @@ public sealed class ArtifactFolder
     /// <exception cref="ArtifactPathException"><paramref name="id"/> is not a single plain name.</exception>
     public ArtifactFolder(string parent, string id, string description)
     {
-        if (id.Length == 0 || id is "." or ".." || id.IndexOfAny(['/', '\\', '\0']) >= 0 || Path.IsPathRooted(id))
-            throw new ArtifactPathException($"'{id}' is not a valid folder name for {description}: it must be one plain name.", id);
+        ArtifactPathRules.CheckId(id, description);
         Description = description;
         Name = id;
         FullPath = Path.Combine(RealPath(parent), id);
@@ -405,25 +404,7 @@ public sealed class ArtifactFolder
         }
     }
 
-    private string[] Segments(string relative, bool allowEmpty)
-    {
-        ArgumentNullException.ThrowIfNull(relative);
-        if (relative.Contains('\0'))
-            throw new ArtifactPathException($"Path '{relative.Replace("\0", "\\0")}' contains a NUL character.", relative);
-        var p = relative.Replace('\\', '/').Trim();
-        if (p.StartsWith('/') || Path.IsPathRooted(p) || (p.Length >= 2 && p[1] == ':' && char.IsAsciiLetter(p[0])))
-            throw new ArtifactPathException($"Path '{relative}' must be relative to {Description}, not absolute.", relative);
-        var segments = p.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 0 && !allowEmpty) throw new ArtifactPathException($"A path inside {Description} is required.", relative);
-        foreach (var s in segments)
-        {
-            if (s is "." or "..")
-                throw new ArtifactPathException($"Path '{relative}' must stay inside {Description}: '{s}' segments are not allowed.", relative);
-            if (s.StartsWith(TempPrefix, StringComparison.Ordinal))
-                throw new ArtifactPathException($"Path '{relative}' uses a reserved name: names starting with '{TempPrefix}' are files still being written.", relative);
-        }
-        return segments;
-    }
+    private string[] Segments(string relative, bool allowEmpty) => ArtifactPathRules.Segments(relative, allowEmpty, Description);
 
     /// <summary>
     /// The path with every symbolic link in its existing part resolved (realpath semantics); a missing rest is kept as

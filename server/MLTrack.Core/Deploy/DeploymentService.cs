@@ -22,6 +22,7 @@ public sealed class DeploymentService : IAsyncDisposable
     public const string FolderName = "deployments";
 
     private readonly ITrackingStore _store;
+    private readonly IArtifactStore? _artifacts;
     private readonly ConcurrentDictionary<string, Live> _live = new();
     private readonly Lock _saveLock = new();
 
@@ -34,9 +35,12 @@ public sealed class DeploymentService : IAsyncDisposable
     }
 
     /// <param name="workRoot">Folder holding one work folder per deployment (the workspace's <c>.mltrack/deployments</c> by default, chosen by the caller).</param>
-    public DeploymentService(ITrackingStore store, string workRoot, string? pythonExecutable = null, string? modalExecutable = null)
+    /// <param name="artifacts">Where the runs' models are; null: the store's local artifact folder.</param>
+    public DeploymentService(ITrackingStore store, string workRoot, string? pythonExecutable = null, string? modalExecutable = null,
+        IArtifactStore? artifacts = null)
     {
         _store = store;
+        _artifacts = artifacts;
         WorkRoot = Path.GetFullPath(workRoot);
         Python = new PythonRunner(pythonExecutable ?? DefaultPython);
         ModalExecutable = modalExecutable ?? (Environment.GetEnvironmentVariable("MLTRACK_MODAL_EXECUTABLE") is { Length: > 0 } m ? m : null);
@@ -63,7 +67,7 @@ public sealed class DeploymentService : IAsyncDisposable
         var id = _store.ResolveRunId(runId);
         try
         {
-            var model = await new ModelInspector(_store, Python).InspectAsync(id, runPrediction: false, cancel).ConfigureAwait(false);
+            var model = await new ModelInspector(_store, Python, _artifacts).InspectAsync(id, runPrediction: false, cancel).ConfigureAwait(false);
             return new CanDeployResult(true, null, model.FrameworkName);
         }
         catch (DeploymentException e)
@@ -111,7 +115,7 @@ public sealed class DeploymentService : IAsyncDisposable
         var id = record.DeploymentId;
         try
         {
-            var model = await new ModelInspector(_store, Python).InspectAsync(record.RunId, runPrediction: true, live.Cancel.Token).ConfigureAwait(false);
+            var model = await new ModelInspector(_store, Python, _artifacts).InspectAsync(record.RunId, runPrediction: true, live.Cancel.Token).ConfigureAwait(false);
             var dir = Path.Combine(WorkRoot, id);
             IDeployment deployment;
             if (record.Target == "local")
@@ -219,7 +223,7 @@ public sealed class DeploymentService : IAsyncDisposable
         if (work.IsFile(PredictorGenerator.OpenApiFileName)) spec = (JsonObject)JsonNode.Parse(work.ReadAllText(PredictorGenerator.OpenApiFileName))!;
         else
         {
-            var model = await new ModelInspector(_store, Python).InspectAsync(record.RunId, runPrediction: true, cancel).ConfigureAwait(false);
+            var model = await new ModelInspector(_store, Python, _artifacts).InspectAsync(record.RunId, runPrediction: true, cancel).ConfigureAwait(false);
             var config = record.Settings.ToConfig(record.RunId);
             spec = OpenApiSpec.Build(model, config.Title, config.Version);
         }

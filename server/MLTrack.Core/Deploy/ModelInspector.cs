@@ -11,8 +11,10 @@ namespace MLTrack.Core.Deploy;
 /// <c>mltrack_model.json</c>, else the <c>mltrack.model.*</c> tags, else the file's bytes), the input schema (the logged
 /// <c>input_example.json</c>, else the input/training-data shape tags, else the model's own <c>n_features_in_</c>) and
 /// the output schema from a real prediction on the example, made by running <c>probe.py</c> with <see cref="PythonRunner"/>.
+/// The model is read through the artifact store; from S3 it is materialized into the local cache first.
 /// </summary>
-public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
+/// <param name="artifacts">Where the run's artifacts are; null: the store's local artifact folder.</param>
+public sealed class ModelInspector(ITrackingStore store, PythonRunner python, IArtifactStore? artifacts = null)
 {
     public const string MetadataFileName = "mltrack_model.json";
     public const string InputExampleFileName = "input_example.json";
@@ -28,26 +30,30 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
     {
         var run = store.GetRun(store.ResolveRunId(runId));
         runId = run.RunId;
-        var artifacts = store.ListArtifacts(runId).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
-        var files = new RunArtifacts(store, runId);
+        var recorded = store.ListArtifacts(runId).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        var files = artifacts is null ? new RunArtifacts(store, runId) : new RunArtifacts(store, artifacts, runId);
 
-        var (modelPath, isFolder) = LocateModel(run.Tags, artifacts, files)
+        var (modelPath, isFolder) = await LocateModelAsync(run.Tags, recorded, files, cancel).ConfigureAwait(false)
             ?? throw new DeploymentException($"run {runId} has no model artifact (log one with mltrack.log_model(model, input_example=X))");
         string localPath;
         try
         {
-            localPath = files.Folder.Resolve(modelPath);
-            if (isFolder) files.Folder.Files(modelPath, refuseLinks: true); // the whole folder is copied and loaded
+            // A real file (or folder: the whole of it is copied and loaded); a symbolic link anywhere in it is refused.
+            localPath = await files.MaterializeAsync(modelPath, cancel).ConfigureAwait(false);
         }
         catch (ArtifactPathException e)
         {
             throw new DeploymentException($"run {runId}: the model artifact '{modelPath}' cannot be deployed: {e.Message}");
         }
+        catch (FileNotFoundException)
+        {
+            throw new DeploymentException($"run {runId}: the model artifact '{modelPath}' is recorded but its file is missing in {files.Artifacts.RunUri(runId)}");
+        }
         if (isFolder ? !Directory.Exists(localPath) : !File.Exists(localPath))
             throw new DeploymentException($"run {runId}: the model artifact '{modelPath}' is recorded but its file is missing at {localPath}");
 
         var folder = modelPath.Contains('/') ? modelPath[..modelPath.LastIndexOf('/')] : "";
-        var meta = ReadJson(files, Join(folder, MetadataFileName)) as JsonObject;
+        var meta = await ReadJsonAsync(files, Join(folder, MetadataFileName), cancel).ConfigureAwait(false) as JsonObject;
         var detected = ModelFileSignature.Detect(localPath);
 
         string? declared = Str(meta, "framework") ?? Tag(run.Tags, "mltrack.model.framework");
@@ -72,7 +78,8 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
                 : DefaultFormat(framework, modelPath);
         var version = Str(meta, "framework_version") ?? Tag(run.Tags, "mltrack.model.framework_version") ?? detected.Version ?? "";
 
-        var known = InputFromExample(files, Join(folder, Str(meta, "input_example") ?? InputExampleFileName)) ?? InputFromTags(run.Tags);
+        var known = InputFromExample(await ReadJsonAsync(files, Join(folder, Str(meta, "input_example") ?? InputExampleFileName), cancel).ConfigureAwait(false))
+                    ?? InputFromTags(run.Tags);
         TensorSpec? input = known?.Item1;
         JsonArray? example = known?.Item2;
 
@@ -118,7 +125,7 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
 
     /// <summary>The model's artifact path: the <c>mltrack.model.path</c> tag, else the file named by an
     /// <c>mltrack_model.json</c>, else a file with a model extension or a SavedModel folder (those under <c>model/</c> first).</summary>
-    private static (string Path, bool IsFolder)? LocateModel(IReadOnlyDictionary<string, string> tags, HashSet<string> artifacts, RunArtifacts files)
+    private static async Task<(string Path, bool IsFolder)?> LocateModelAsync(IReadOnlyDictionary<string, string> tags, HashSet<string> artifacts, RunArtifacts files, CancellationToken cancel)
     {
         if (Tag(tags, "mltrack.model.path") is { } tagged)
         {
@@ -130,7 +137,8 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
         foreach (var meta in ordered.Where(a => a == MetadataFileName || a.EndsWith("/" + MetadataFileName, StringComparison.Ordinal)))
         {
             var folder = meta.Contains('/') ? meta[..meta.LastIndexOf('/')] : "";
-            if (Str(ReadJson(files, meta) as JsonObject, "file") is { } file && artifacts.Contains(Join(folder, file))) return (Join(folder, file), false);
+            if (Str(await ReadJsonAsync(files, meta, cancel).ConfigureAwait(false) as JsonObject, "file") is { } file && artifacts.Contains(Join(folder, file)))
+                return (Join(folder, file), false);
         }
         foreach (var a in ordered)
         {
@@ -141,9 +149,9 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
         return null;
     }
 
-    private static (TensorSpec, JsonArray)? InputFromExample(RunArtifacts files, string path)
+    private static (TensorSpec, JsonArray)? InputFromExample(JsonNode? json)
     {
-        if (ReadJson(files, path) is not JsonObject example || example["data"] is not JsonArray rows || rows.Count == 0) return null;
+        if (json is not JsonObject example || example["data"] is not JsonArray rows || rows.Count == 0) return null;
         if (rows.Any(r => r is JsonObject)) return null; // dict examples say nothing about positions
         var columns = (example["columns"] as JsonArray)?.Select(c => c?.ToString() ?? "").ToList();
         return (TensorSpec.Infer(rows, columns, distinguishIntegers: false), (JsonArray)rows.DeepClone());
@@ -226,11 +234,11 @@ public sealed class ModelInspector(ITrackingStore store, PythonRunner python)
     private static string FrameworkTitle(string framework, string? cls) =>
         framework == "python" && cls is not null ? $"framework 'python' (class {cls})" : $"framework '{framework}'";
 
-    private static JsonNode? ReadJson(RunArtifacts files, string path)
+    private static async Task<JsonNode?> ReadJsonAsync(RunArtifacts files, string path, CancellationToken cancel)
     {
         try
         {
-            return files.Folder.IsFile(path) ? JsonNode.Parse(files.Folder.ReadAllText(path)) : null;
+            return await files.TryReadTextAsync(path, cancel).ConfigureAwait(false) is { } text ? JsonNode.Parse(text) : null;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or IOException)
         {

@@ -32,7 +32,8 @@ public static class CrashRecovery
     /// A log left by the dead launcher is recorded as the <c>logs/output.log</c> artifact when present.
     /// Returns the ids of the runs marked.
     /// </summary>
-    public static IReadOnlyList<string> MarkCrashedRuns(ITrackingStore store)
+    /// <param name="artifacts">Where the leftover logs are stored; null: the store's local artifact folder.</param>
+    public static IReadOnlyList<string> MarkCrashedRuns(ITrackingStore store, IArtifactStore? artifacts = null)
     {
         var host = Environment.MachineName;
         var marked = new List<string>();
@@ -49,7 +50,7 @@ public static class CrashRecovery
                 continue; // deleted or changed meanwhile: not ours to mark
             }
             marked.Add(run.RunId);
-            RecordLeftoverLog(store, run.RunId);
+            RecordLeftoverLog(store, artifacts, run.RunId);
         }
         return marked;
     }
@@ -65,11 +66,11 @@ public static class CrashRecovery
     /// <summary>True while a process started for the run (it carries the run's environment marker) is alive.</summary>
     internal static bool AreProcessesAlive(string runId) => ProcessTree.AnyMarkedAlive($"{RunLauncher.RunIdVariable}={runId}");
 
-    private static void RecordLeftoverLog(ITrackingStore store, string runId)
+    private static void RecordLeftoverLog(ITrackingStore store, IArtifactStore? artifactStore, string runId)
     {
         try
         {
-            var artifacts = new RunArtifacts(store, runId);
+            var artifacts = artifactStore is null ? new RunArtifacts(store, runId) : new RunArtifacts(store, artifactStore, runId);
             if (artifacts.Folder.IsFile(RunLauncher.LogArtifactPath)) artifacts.Record(RunLauncher.LogArtifactPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or StoreException)

@@ -15,8 +15,8 @@ namespace MLTrack.Core.Launch;
 /// failure ends as a FAILED (or KILLED) run with the reason in the <c>mltrack.error</c> tag, the log and
 /// <see cref="LaunchResult.Error"/>.
 /// </summary>
-/// <param name="mirror">Where recorded artifacts (log, diff) are also uploaded; null: local disk only.</param>
-public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = null)
+/// <param name="artifacts">Where the run's artifacts (log, diff) are stored; null: the store's local artifact folder.</param>
+public sealed class RunLauncher(ITrackingStore store, IArtifactStore? artifacts = null)
 {
     public const string LogArtifactPath = "logs/output.log";
     public const string DiffArtifactPath = "code.diff";
@@ -64,9 +64,10 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
             Host = Environment.MachineName,
             Git = git.Info,
             ParentRunId = request.ParentRunId,
+            ArtifactLocation = artifacts?.Location,
         });
         var clock = Stopwatch.StartNew();
-        var session = new Session(store, run.RunId, experiment.ExperimentId, request, parser, cwd, mirror);
+        var session = new Session(store, run.RunId, experiment.ExperimentId, request, parser, cwd, artifacts);
         var outcome = await session.RunAsync(git, cancel).ConfigureAwait(false);
         return new LaunchResult(run.RunId, outcome.Status, outcome.ExitCode, clock.Elapsed, outcome.Error);
     }
@@ -97,9 +98,9 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
     private readonly record struct Outcome(RunStatus Status, int? ExitCode, string? Error);
 
     /// <summary>One launch's moving parts, from the recorded run to its final status.</summary>
-    private sealed class Session(ITrackingStore store, string runId, string experimentId, LaunchRequest request, OutputMetricParser parser, string cwd, IArtifactMirror? mirror)
+    private sealed class Session(ITrackingStore store, string runId, string experimentId, LaunchRequest request, OutputMetricParser parser, string cwd, IArtifactStore? artifacts)
     {
-        private readonly RunArtifacts _artifacts = new(store, runId, mirror);
+        private readonly RunArtifacts _artifacts = artifacts is null ? new(store, runId) : new(store, artifacts, runId);
 
         /// <summary>Every process the run starts inherits this environment entry, so it is found even after being orphaned.</summary>
         private string Marker => $"{RunIdVariable}={runId}";
@@ -118,7 +119,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
                 outcome = new Outcome(RunStatus.FAILED, null, $"Launcher error: {e.Message}");
                 Note(outcome.Error!);
             }
-            return Finish(outcome);
+            return await FinishAsync(outcome).ConfigureAwait(false);
         }
 
         private async Task<Outcome> RunCoreAsync(GitSnapshot git, CancellationToken cancel)
@@ -126,7 +127,17 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
             _log = new OutputLog(_artifacts.PrepareFile(LogArtifactPath));
             _metrics = new MetricBatcher(store, runId, e => Note($"Could not save metrics: {e.Message}"), _log.Flush);
             if (request.Params.Count > 0) store.LogParams(runId, request.Params);
-            if (!string.IsNullOrEmpty(git.Diff)) _artifacts.WriteText(DiffArtifactPath, git.Diff);
+            if (!string.IsNullOrEmpty(git.Diff))
+            {
+                try
+                {
+                    await _artifacts.WriteTextAsync(DiffArtifactPath, git.Diff, cancel).ConfigureAwait(false);
+                }
+                catch (ArtifactStoreException e)
+                {
+                    Note($"Could not store {DiffArtifactPath}: {e.Message}"); // the artifact store is down: the run itself goes on
+                }
+            }
             try
             {
                 request.OnRunCreated?.Invoke(runId);
@@ -328,7 +339,7 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
         }
 
         /// <summary>Writes what is pending and records the end. Store trouble here is reported, never thrown.</summary>
-        private Outcome Finish(Outcome outcome)
+        private async Task<Outcome> FinishAsync(Outcome outcome)
         {
             var error = outcome.Error;
             void Try(Action step)
@@ -344,7 +355,18 @@ public sealed class RunLauncher(ITrackingStore store, IArtifactMirror? mirror = 
             }
             Try(() => _metrics?.Dispose());
             Try(() => _log?.Dispose());
-            if (_log is not null) Try(() => _artifacts.Record(LogArtifactPath));
+            if (_log is not null)
+            {
+                try
+                {
+                    await _artifacts.RecordAsync(LogArtifactPath).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // An artifact store that is down loses nothing: the log stays in the run's local folder.
+                    error ??= $"Could not finish recording the run: {e.Message}";
+                }
+            }
             if (outcome.Error is not null) Try(() => store.SetTag(runId, ErrorTag, outcome.Error));
             Try(() => store.UpdateRun(runId, new RunUpdate
             {

@@ -18,4 +18,17 @@ public sealed record NewRun
     public GitInfo Git { get; init; } = GitInfo.None;
     public string? ParentRunId { get; init; }
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>
+    /// The artifact store's location (<see cref="Artifacts.IArtifactStore.Location"/>: <c>file:///…</c> or
+    /// <c>s3://bucket/prefix</c>); the run's artifact_uri is it, '/', the run id. Null: the tracking store's local
+    /// artifact folder.
+    /// </summary>
+    public string? ArtifactLocation { get; init; }
+
+    /// <summary>The artifact_uri a store records for this run once its id is known (every store implementation uses this).</summary>
+    public string ArtifactUriFor(string runId, string localArtifactRoot) =>
+        ArtifactLocation is { Length: > 0 } location
+            ? location.TrimEnd('/') + "/" + runId
+            : new Uri(Path.Combine(localArtifactRoot, runId)).AbsoluteUri;
 }

@@ -21,7 +21,7 @@ public static class StoreSession
             var root = MltrackRoot.Open(GlobalOptions.Settings(parse), output.Error);
             try
             {
-                CrashRecovery.MarkCrashedRuns(root.Store);
+                CrashRecovery.MarkCrashedRuns(root.Store, root.Artifacts);
                 return body(root);
             }
             finally

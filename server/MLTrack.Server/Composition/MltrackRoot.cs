@@ -12,23 +12,22 @@ namespace MLTrack.Server.Composition;
 
 /// <summary>
 /// The one place that builds the objects a process works with, for the CLI, the RPC session, the REST server and the
-/// browser UI alike: the store (through <see cref="StoreFactory"/>), the artifact mirror, the one
+/// browser UI alike: the store (through <see cref="StoreFactory"/>), the artifact store (through <see cref="ArtifactStoreFactory"/>), the one
 /// <see cref="DeploymentService"/> of the process, the other services, and the tracking server's options, all from
 /// one <see cref="MltrackLayout"/>. Whoever opens it disposes it, which stops local deployments and closes the store.
 /// </summary>
 public sealed class MltrackRoot : IAsyncDisposable
 {
     private readonly Lazy<DeploymentService> _deployments;
-    private readonly Lazy<IArtifactMirror> _mirror;
     private int _disposed;
 
-    private MltrackRoot(MltrackLayout layout, ITrackingStore store, Func<string, string?>? environment)
+    private MltrackRoot(MltrackLayout layout, ITrackingStore store, IArtifactStore artifacts)
     {
         Layout = layout;
         Store = store;
-        // Built on first use, as before: the service marks orphaned records when created, the mirror reads the AWS variables.
-        _deployments = new Lazy<DeploymentService>(() => new DeploymentService(store, layout.DeploymentsFolder));
-        _mirror = new Lazy<IArtifactMirror>(() => IArtifactMirror.FromUri(layout.Artifacts.S3Uri, environment));
+        Artifacts = artifacts;
+        // Built on first use: the service marks orphaned records when created.
+        _deployments = new Lazy<DeploymentService>(() => new DeploymentService(store, layout.DeploymentsFolder, artifacts: artifacts));
     }
 
     public MltrackLayout Layout { get; }
@@ -41,16 +40,34 @@ public sealed class MltrackRoot : IAsyncDisposable
     public static MltrackRoot Open(MltrackSettings settings, TextWriter? log = null)
     {
         var layout = MltrackLayout.Resolve(settings);
-        var store = StoreFactory.Open(layout.Store, new StoreOpenOptions
+        IArtifactStore artifacts;
+        try
         {
-            ArtifactRoot = layout.ArtifactRoot,
-            Notice = note => log?.WriteLine(note),
-        });
-        return new MltrackRoot(layout, store, settings.Environment);
+            // Nothing is sent to S3 here: a bad setting fails now, an unreachable bucket when artifacts are used.
+            artifacts = ArtifactStoreFactory.Open(layout.Artifacts.S3Uri, layout.ArtifactRoot, settings.Environment);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException(e.Message);
+        }
+        try
+        {
+            var store = StoreFactory.Open(layout.Store, new StoreOpenOptions
+            {
+                ArtifactRoot = layout.ArtifactRoot,
+                Notice = note => log?.WriteLine(note),
+            });
+            return new MltrackRoot(layout, store, artifacts);
+        }
+        catch
+        {
+            artifacts.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>The durable copy of run artifacts (S3), or <see cref="IArtifactMirror.None"/>.</summary>
-    public IArtifactMirror ArtifactMirror => _mirror.Value;
+    /// <summary>Where run artifacts' bytes live: the local folder, or S3 with that folder as its cache.</summary>
+    public IArtifactStore Artifacts { get; }
 
     /// <summary>The process's deployment service for this store: REST and RPC share it, so both see the same live deployments.</summary>
     public DeploymentService Deployments => _deployments.Value;
@@ -66,13 +83,13 @@ public sealed class MltrackRoot : IAsyncDisposable
     public LineageService Lineage() => new(Store);
 
     /// <summary>Launches tracked runs with this root's artifact settings (CLI and editor alike).</summary>
-    public RunLauncher Launcher() => new(Store, ArtifactMirror);
+    public RunLauncher Launcher() => new(Store, Artifacts);
 
     /// <summary>The bearer token from <see cref="MltrackLayout.TokenFile"/>, created when missing.</summary>
     public string LoadToken() => TokenFile.LoadOrCreateAt(Layout.TokenFile);
 
     /// <summary>
-    /// A tracking server's options for this root: its token, artifact mirror and deployment service, and for a SQLite
+    /// A tracking server's options for this root: its token, artifact store and deployment service, and for a SQLite
     /// store the folder of its one-server lock and <c>server.json</c> (none for PostgreSQL: replicas share the database).
     /// Callers add where to listen and where to log.
     /// </summary>
@@ -80,7 +97,7 @@ public sealed class MltrackRoot : IAsyncDisposable
     {
         MltrackDirectory = Layout.ServerFolder,
         Token = LoadToken(),
-        ArtifactMirror = ArtifactMirror,
+        Artifacts = Artifacts,
         Deployments = _deployments,
     };
 
@@ -93,7 +110,7 @@ public sealed class MltrackRoot : IAsyncDisposable
         }
         finally
         {
-            if (_mirror.IsValueCreated && _mirror.Value is IDisposable mirror) mirror.Dispose();
+            Artifacts.Dispose();
             Store.Dispose();
         }
     }

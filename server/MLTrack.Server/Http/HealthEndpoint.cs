@@ -5,22 +5,29 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Storage;
 
 namespace MLTrack.Server.Http;
 
 /// <summary>
 /// <c>GET /health</c> for load balancers and for a second launcher probing server.json, no token needed (it names no
-/// data): 200 <c>{"status":"ok","checks":{"database":{"status":"ok"}}}</c> when the database is reachable at the schema
-/// this build reads (and the artifact store answers, when one is checked), else 503 <c>{"status":"unavailable",…}</c>
+/// data): 200 <c>{"status":"ok","checks":{"database":{"status":"ok"},"artifacts":{"status":"ok"}}}</c> when the
+/// database is reachable at the schema this build reads and the artifact store answers (S3: a listing within
+/// <see cref="ArtifactCheckTimeout"/>), else 503 <c>{"status":"unavailable",…}</c>
 /// with each failing check's short reason. Reasons name no host or path (anyone may ask); the log has the details.
 /// Built on ASP.NET Core's health checks.
 /// </summary>
 public static class HealthEndpoint
 {
-    public static void AddChecks(IServiceCollection services, ITrackingStore store, IEnumerable<KeyValuePair<string, IHealthCheck>> extra)
+    /// <summary>How long the artifact store may take to answer before the replica reports itself unavailable.</summary>
+    public static readonly TimeSpan ArtifactCheckTimeout = TimeSpan.FromSeconds(5);
+
+    public static void AddChecks(IServiceCollection services, ITrackingStore store, IArtifactStore artifacts, IEnumerable<KeyValuePair<string, IHealthCheck>> extra)
     {
-        var checks = services.AddHealthChecks().AddCheck("database", new StoreHealthCheck(store));
+        var checks = services.AddHealthChecks()
+            .AddCheck("database", new StoreHealthCheck(store))
+            .AddCheck("artifacts", new ArtifactStoreHealthCheck(artifacts));
         foreach (var (name, check) in extra) checks.AddCheck(name, check);
     }
 
@@ -59,5 +66,27 @@ public static class HealthEndpoint
                 return health.Healthy ? HealthCheckResult.Healthy()
                     : HealthCheckResult.Unhealthy(health.Reachable ? health.Describe() : "the database cannot be reached");
             }, cancellationToken);
+    }
+
+    private sealed class ArtifactStoreHealthCheck(IArtifactStore artifacts) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ArtifactCheckTimeout);
+            try
+            {
+                await artifacts.CheckAsync(timeout.Token).ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            }
+            catch (ArtifactStoreException)
+            {
+                return HealthCheckResult.Unhealthy("the artifact store cannot be reached");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"the artifact store did not answer within {ArtifactCheckTimeout.TotalSeconds:0} s");
+            }
+        }
     }
 }

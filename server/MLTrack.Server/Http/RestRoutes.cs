@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Storage;
 using MLTrack.Server.Http.Dto;
 
@@ -17,12 +18,13 @@ internal static class RestRoutes
     public const string Mlflow = "/api/2.0/mlflow";
     public const string MlTrack = "/api/2.0/mltrack";
 
-    public static void Map(IEndpointRouteBuilder app, ITrackingStore store, TrackingServerOptions options, Func<MLTrack.Core.Deploy.DeploymentService> deploymentService)
+    public static void Map(IEndpointRouteBuilder app, ITrackingStore store, IArtifactStore artifactStore, TrackingServerOptions options,
+        Func<MLTrack.Core.Deploy.DeploymentService> deploymentService)
     {
         var experiments = new ExperimentEndpoints(store);
-        var runs = new RunEndpoints(store);
+        var runs = new RunEndpoints(store, artifactStore);
         var metrics = new MetricEndpoints(store);
-        var artifacts = new ArtifactEndpoints(store, options.MaxArtifactBytes, options.ArtifactMirror);
+        var artifacts = new ArtifactEndpoints(store, artifactStore, options.MaxArtifactBytes);
         var files = new RunFileEndpoints(store);
         var deployments = new DeploymentEndpoints(deploymentService);
 

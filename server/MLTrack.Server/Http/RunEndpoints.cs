@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Runs;
 using MLTrack.Core.Storage;
 using MLTrack.Server.Http.Dto;
@@ -6,7 +7,7 @@ using MLTrack.Server.Http.Dto;
 namespace MLTrack.Server.Http;
 
 /// <summary>Handlers of <c>/api/2.0/mlflow/runs/*</c> (lifecycle, search, params, tags). Routes are declared in <see cref="RestRoutes"/>.</summary>
-internal sealed class RunEndpoints(ITrackingStore store)
+internal sealed class RunEndpoints(ITrackingStore store, IArtifactStore artifacts)
 {
     public async Task Create(HttpContext ctx)
     {
@@ -40,6 +41,7 @@ internal sealed class RunEndpoints(ITrackingStore store)
             StartTime = req.StartTime,
             ParentRunId = parent,
             Tags = tags,
+            ArtifactLocation = artifacts.Location,
         };
         Run run;
         try

@@ -116,7 +116,8 @@ public sealed class TrackingServer : IAsyncDisposable
         // The host's own limit (30 s by default) would cut a longer drain short, and past the drain it is what ends
         // the wait for connections Kestrel aborted (some end only then): the same value ends both at the drain's end.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
-        HealthEndpoint.AddChecks(builder.Services, store, options.HealthChecks);
+        var artifacts = options.Artifacts ?? new MLTrack.Core.Artifacts.Local.LocalArtifactStore(store.ArtifactRoot);
+        HealthEndpoint.AddChecks(builder.Services, store, artifacts, options.HealthChecks);
         var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -135,8 +136,9 @@ public sealed class TrackingServer : IAsyncDisposable
         options.ConfigureApp?.Invoke(app);
         app.Use(guard.InvokeAsync);
         var deployments = options.Deployments ?? new Lazy<DeploymentService>(() => new DeploymentService(store,
-            options.MltrackDirectory is { } dir ? Path.Combine(dir, DeploymentService.FolderName) : Directory.CreateTempSubdirectory("mltrack-deployments-").FullName));
-        RestRoutes.Map(app, store, options, () => deployments.Value);
+            options.MltrackDirectory is { } dir ? Path.Combine(dir, DeploymentService.FolderName) : Directory.CreateTempSubdirectory("mltrack-deployments-").FullName,
+            artifacts: artifacts));
+        RestRoutes.Map(app, store, artifacts, options, () => deployments.Value);
 
         try
         {
@@ -153,7 +155,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var server = new TrackingServer(app, info, token, options.MltrackDirectory, deployments, errorBodiesSubscription, held, options, log, inFlight);
         // In the background: the walk visits every run's folder (~0.8 s at 20,000 runs), and `mltrack run` waits for
         // this server. Temp files are never served or listed, so removing them a moment later changes nothing for clients.
-        server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(store, log, server._stopping.Token), CancellationToken.None);
+        server.AbandonedUploadsRemoved = Task.Run(() => RemoveAbandonedUploads(artifacts, log, server._stopping.Token), CancellationToken.None);
         if (options.MltrackDirectory is { } folder)
         {
             try
@@ -232,11 +234,11 @@ public sealed class TrackingServer : IAsyncDisposable
     }
 
     /// <summary>Temporary files of uploads cut off by a crash: never served or listed, but they hold disk space until removed.</summary>
-    private static void RemoveAbandonedUploads(ITrackingStore store, TextWriter log, CancellationToken cancel)
+    private static void RemoveAbandonedUploads(MLTrack.Core.Artifacts.IArtifactStore artifacts, TextWriter log, CancellationToken cancel)
     {
         try
         {
-            int removed = ArtifactFolder.RemoveAbandonedUploads(store.ArtifactRoot, cancel);
+            int removed = artifacts.RemoveAbandonedTemps(cancel);
             if (removed > 0) log.WriteLine($"mltrack server: removed {removed} temporary file(s) of uploads cut off earlier.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

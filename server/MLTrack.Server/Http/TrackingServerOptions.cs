@@ -31,8 +31,11 @@ public sealed record TrackingServerOptions
     /// <summary>Largest artifact upload, streamed to disk (default 2 GiB).</summary>
     public long MaxArtifactBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>Where uploaded artifacts are also stored (e.g. S3), and restored from when the local file is missing; default none.</summary>
-    public MLTrack.Core.Artifacts.IArtifactMirror ArtifactMirror { get; init; } = MLTrack.Core.Artifacts.IArtifactMirror.None;
+    /// <summary>
+    /// Where artifact bytes are stored and served from (a folder or S3, see <see cref="MLTrack.Core.Artifacts.ArtifactStoreFactory"/>);
+    /// owned by the caller. Null: the store's local artifact folder (<see cref="MLTrack.Core.Storage.ITrackingStore.ArtifactRoot"/>).
+    /// </summary>
+    public MLTrack.Core.Artifacts.IArtifactStore? Artifacts { get; init; }
 
     /// <summary>Checks <c>/health</c> runs besides the database's (e.g. the S3 artifact store's), by name.</summary>
     public IReadOnlyList<KeyValuePair<string, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck>> HealthChecks { get; init; } = [];

@@ -13,7 +13,7 @@ public sealed class ArtifactsRpc(RpcSession session) : IArtifactsRpc
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public Task<ArtifactContent> ReadAsync(ArtifactReadParams request, CancellationToken cancellationToken)
+    public async Task<ArtifactContent> ReadAsync(ArtifactReadParams request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request?.Path)) throw RpcException.InvalidParams("'path' is required.");
         var maxBytes = request.MaxBytes ?? DefaultMaxBytes;
@@ -23,7 +23,7 @@ public sealed class ArtifactsRpc(RpcSession session) : IArtifactsRpc
         ArtifactSlice slice;
         try
         {
-            slice = new RunArtifacts(store, runId).Read(request.Path, request.Offset ?? 0, maxBytes);
+            slice = await new RunArtifacts(store, session.Artifacts, runId).ReadAsync(request.Path, request.Offset ?? 0, maxBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {
@@ -33,7 +33,7 @@ public sealed class ArtifactsRpc(RpcSession session) : IArtifactsRpc
         {
             throw new StoreException(StoreErrorCode.ResourceDoesNotExist, e.Message);
         }
-        return Task.FromResult(Encode(slice));
+        return Encode(slice);
     }
 
     /// <summary>Text when the bytes decode as UTF-8 (a cut multi-byte character at the end is trimmed), else base64.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
 using MLTrack.Core.Workspace;
@@ -44,6 +45,9 @@ public sealed class RpcSession : IAsyncDisposable
 
     public ITrackingStore Store => Root.Store;
 
+    /// <summary>Where the store's artifacts' bytes are (the root's artifact store).</summary>
+    public IArtifactStore Artifacts => Root.Artifacts;
+
     public RunLaunches Launches => _launches ?? throw RpcException.NotInitialized();
 
     public string? WorkspaceFolder { get; private set; }
@@ -77,7 +81,7 @@ public sealed class RpcSession : IAsyncDisposable
             var root = _given ?? MltrackRoot.Open(_options.Settings with { Store = location }, _log);
             try
             {
-                var crashed = CrashRecovery.MarkCrashedRuns(root.Store);
+                var crashed = CrashRecovery.MarkCrashedRuns(root.Store, root.Artifacts);
                 if (crashed.Count > 0) _log.WriteLine($"mltrack rpc: marked {crashed.Count} run(s) whose launcher died as CRASHED.");
                 var tracking = new TrackingServerHost();
                 // Started in the background: Kestrel's start-up would double the time to the first answer.

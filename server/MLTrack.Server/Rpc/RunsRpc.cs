@@ -46,22 +46,22 @@ public sealed class RunsRpc(RpcSession session) : IRunsRpc
             diff = "";
         else
             (diff, truncated, reason) = CommitDiff.Between(a.Cwd ?? b.Cwd ?? Environment.CurrentDirectory, a.Git.Commit, b.Git.Commit, maxChars);
-        var (uncommittedA, cutA) = Uncommitted(store, a.RunId, maxChars);
-        var (uncommittedB, cutB) = Uncommitted(store, b.RunId, maxChars);
+        var (uncommittedA, cutA) = Uncommitted(store, session.Artifacts, a.RunId, maxChars);
+        var (uncommittedB, cutB) = Uncommitted(store, session.Artifacts, b.RunId, maxChars);
         return Task.FromResult(new CodeDiffResult(a.Git.Commit, b.Git.Commit, diff, uncommittedA, uncommittedB, truncated || cutA || cutB, reason));
     }
 
-    private static (string? Text, bool Truncated) Uncommitted(ITrackingStore store, string runId, int maxChars)
+    private static (string? Text, bool Truncated) Uncommitted(ITrackingStore store, IArtifactStore artifacts, string runId, int maxChars)
     {
         if (!store.ListArtifacts(runId).Any(x => x.Path == CodeDiffArtifact)) return (null, false);
         try
         {
-            var slice = new RunArtifacts(store, runId).Read(CodeDiffArtifact, 0, maxChars);
+            var slice = new RunArtifacts(store, artifacts, runId).Read(CodeDiffArtifact, 0, maxChars);
             return (System.Text.Encoding.UTF8.GetString(slice.Data), slice.Truncated);
         }
-        catch (Exception e) when (e is FileNotFoundException or ArtifactPathException)
+        catch (Exception e) when (e is FileNotFoundException or ArtifactPathException or ArtifactStoreException)
         {
-            return (null, false); // no diff to show; a symbolic link in its place is never followed
+            return (null, false); // no diff to show; a symbolic link in its place is never followed; S3 down: the commits' diff still shows
         }
     }
 

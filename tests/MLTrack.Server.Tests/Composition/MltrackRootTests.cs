@@ -33,7 +33,8 @@ public sealed class MltrackRootTests : IAsyncLifetime
         var options = root.ServerOptions();
         Assert.Equal(MltrackDir, options.MltrackDirectory);
         Assert.Equal(TokenFile.LoadOrCreate(MltrackDir), options.Token);
-        Assert.False(options.ArtifactMirror.IsEnabled);
+        Assert.IsType<MLTrack.Core.Artifacts.Local.LocalArtifactStore>(options.Artifacts);
+        Assert.Equal(new Uri(Path.Combine(MltrackDir, "artifacts")).AbsoluteUri, options.Artifacts!.Location);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class MltrackRootTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_s3_artifact_setting_gives_the_server_and_the_launcher_an_enabled_mirror()
+    public async Task An_s3_artifact_setting_gives_the_server_and_the_launcher_the_s3_artifact_store()
     {
         await using var root = MltrackRoot.Open(new MltrackSettings
         {
@@ -81,7 +82,8 @@ public sealed class MltrackRootTests : IAsyncLifetime
                 _ => null,
             },
         });
-        Assert.True(root.ArtifactMirror.IsEnabled);
-        Assert.Same(root.ArtifactMirror, root.ServerOptions().ArtifactMirror);
+        Assert.IsType<MLTrack.Core.Artifacts.S3.S3ArtifactStore>(root.Artifacts);
+        Assert.Equal("s3://bucket/prefix", root.Artifacts.Location);
+        Assert.Same(root.Artifacts, root.ServerOptions().Artifacts);
     }
 }

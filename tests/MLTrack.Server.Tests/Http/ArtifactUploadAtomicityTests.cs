@@ -7,10 +7,10 @@ using MLTrack.Server.Http;
 namespace MLTrack.Server.Tests.Http;
 
 /// <summary>
-/// Nothing partial of an upload is ever served or listed, and the temporary files of uploads cut off by a crash are
-/// removed when a server starts.
+/// Nothing partial of an upload is ever served or listed, with each artifact store (<see cref="ArtifactUploadAtomicityTests"/>:
+/// the local folder; S3ArtifactUploadAtomicityTests: S3, where the upload streams to a temporary file of the cache first).
 /// </summary>
-public sealed class ArtifactUploadAtomicityTests(ServerFixture f) : IClassFixture<ServerFixture>
+public abstract class ArtifactUploadAtomicityContract(ServerFixture f)
 {
     private const string Proxy = "api/2.0/mlflow-artifacts/artifacts";
 
@@ -52,7 +52,7 @@ public sealed class ArtifactUploadAtomicityTests(ServerFixture f) : IClassFixtur
 
     private async Task<(HttpStatusCode Status, string Listing, string TempGet)> ProbeDuringUpload(string exp, string run, PausedContent content, Func<Task<HttpStatusCode>>? extra = null)
     {
-        var folder = Path.Combine(f.Store.ArtifactRoot, run);
+        var folder = f.UploadTempFolder(run);
         var put = f.Client.PutAsync($"{Proxy}/{exp}/{run}/artifacts/model.bin", content);
         var temp = await WaitForTempFile(folder, 64 * 1024);
         var get = await f.GetAsync($"{Proxy}/{exp}/{run}/artifacts/model.bin");
@@ -90,7 +90,7 @@ public sealed class ArtifactUploadAtomicityTests(ServerFixture f) : IClassFixtur
         var previous = RandomNumberGenerator.GetBytes(100_000);
         using (var put = await f.Client.PutAsync($"{Proxy}/{exp}/{run}/artifacts/model.bin", new ByteArrayContent(previous)))
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        var folder = Path.Combine(f.Store.ArtifactRoot, run);
+        var folder = f.UploadTempFolder(run);
         var content = new PausedContent(RandomNumberGenerator.GetBytes(256 * 1024), RandomNumberGenerator.GetBytes(1024));
 
         var put2 = f.Client.PutAsync($"{Proxy}/{exp}/{run}/artifacts/model.bin", content);
@@ -103,6 +103,9 @@ public sealed class ArtifactUploadAtomicityTests(ServerFixture f) : IClassFixtur
         Assert.Equal(256 * 1024 + 1024, (await f.Client.GetByteArrayAsync($"{Proxy}/{exp}/{run}/artifacts/model.bin")).Length);
     }
 }
+
+/// <summary>Upload atomicity with artifacts in the store's local folder.</summary>
+public sealed class ArtifactUploadAtomicityTests(ServerFixture f) : ArtifactUploadAtomicityContract(f), IClassFixture<ServerFixture>;
 
 /// <summary>Temporary files of uploads cut off by a crash are removed when a tracking server starts.</summary>
 public sealed class AbandonedUploadCleanupTests : IDisposable

@@ -3,8 +3,11 @@ using System.Security.Cryptography;
 
 namespace MLTrack.Server.Tests.Http;
 
-/// <summary>Contract of artifacts/list and the proxied artifact endpoints MLflow's client uses for mlflow-artifacts:/ URIs.</summary>
-public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFixture>
+/// <summary>
+/// Contract of artifacts/list and the proxied artifact endpoints MLflow's client uses for mlflow-artifacts:/ URIs, run
+/// on a server with each artifact store (<see cref="ArtifactsApiTests"/>: the local folder; S3ArtifactsApiTests: S3).
+/// </summary>
+public abstract class ArtifactsApiContract(ServerFixture f)
 {
     private const string Proxy = "api/2.0/mlflow-artifacts/artifacts";
 
@@ -21,10 +24,8 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         return response.StatusCode;
     }
 
-    private string RunFolder(string run) => Path.Combine(f.Store.ArtifactRoot, run);
-
-    /// <summary>Every file under the store's folder (artifacts, db, token, ...), to check that a refused request wrote nothing.</summary>
-    private string[] AllFiles() => Directory.GetFiles(f.Root, "*", SearchOption.AllDirectories).Order().ToArray();
+    /// <summary>Everything under the store's folder (artifacts, db, token, cache...) and in the artifact store, to check that a refused request wrote nothing.</summary>
+    private Task<IReadOnlyList<string>> AllFiles() => f.EverythingStoredAsync();
 
     [Fact]
     public async Task Put_then_get_round_trips_the_bytes_exactly_and_records_size_and_sha256()
@@ -41,7 +42,7 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         Assert.Equal("model/weights.bin", info.Path);
         Assert.Equal(bytes.Length, info.Size);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), info.Sha256);
-        Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(RunFolder(run), "model", "weights.bin")));
+        Assert.Equal(bytes, await f.StoredBytesAsync(run, "model/weights.bin"));
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         var put = await Put($"{run}/artifacts/notes.txt", "hello"u8.ToArray());
 
         Assert.Equal(HttpStatusCode.OK, put);
-        Assert.Equal("hello", File.ReadAllText(Path.Combine(RunFolder(run), "notes.txt")));
+        Assert.Equal("hello"u8.ToArray(), await f.StoredBytesAsync(run, "notes.txt"));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         var put = await Put($"{exp}/{run}/artifacts/big.bin", bytes);
 
         Assert.Equal(HttpStatusCode.OK, put);
-        Assert.Equal(bytes.Length, new FileInfo(Path.Combine(RunFolder(run), "big.bin")).Length);
+        Assert.Equal(bytes, await f.StoredBytesAsync(run, "big.bin"));
     }
 
     [Fact]
@@ -118,24 +119,24 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
     public async Task A_dot_dot_path_sent_raw_is_400_and_writes_nothing()
     {
         var (exp, run) = await NewRun();
-        var before = AllFiles();
+        var before = await AllFiles();
 
         var status = await f.SendRawAsync($"PUT /{Proxy}/{exp}/{run}/artifacts/../../../../escape.txt", body: "evil");
 
         Assert.Equal(400, status);
-        Assert.Equal(before, AllFiles());
+        Assert.Equal(before, await AllFiles());
     }
 
     [Fact]
     public async Task A_dot_dot_path_with_encoded_slashes_is_400_and_writes_nothing()
     {
         var (exp, run) = await NewRun();
-        var before = AllFiles();
+        var before = await AllFiles();
 
         var status = await Put($"{exp}/{run}/artifacts/..%2F..%2F..%2Fescape.txt", "evil"u8.ToArray());
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(before, AllFiles());
+        Assert.Equal(before, await AllFiles());
         Assert.False(File.Exists(Path.Combine(f.Store.ArtifactRoot, "escape.txt")));
     }
 
@@ -144,26 +145,26 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
     {
         var (exp, run) = await NewRun();
         var target = Path.Combine(f.Root, "abs.txt");
-        var before = AllFiles();
+        var before = await AllFiles();
 
         var status = await Put($"{exp}/{run}/artifacts/{Uri.EscapeDataString(target)}", "evil"u8.ToArray());
         var list = await f.GetAsync($"artifacts/list?run_id={run}&path={Uri.EscapeDataString(f.Root)}");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(HttpStatusCode.BadRequest, list.Status);
-        Assert.Equal(before, AllFiles());
+        Assert.Equal(before, await AllFiles());
     }
 
     [Fact]
     public async Task A_NUL_in_the_path_is_400_and_writes_nothing()
     {
         var (exp, run) = await NewRun();
-        var before = AllFiles();
+        var before = await AllFiles();
 
         var status = await Put($"{exp}/{run}/artifacts/a%00b.txt", "evil"u8.ToArray());
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(before, AllFiles());
+        Assert.Equal(before, await AllFiles());
     }
 
     [Fact]
@@ -206,7 +207,8 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         var status = await Put($"0/{run}/artifacts/x.txt", "x"u8.ToArray());
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.False(Directory.Exists(RunFolder(run)));
+        Assert.Null(await f.StoredBytesAsync(run, "x.txt"));
+        Assert.DoesNotContain(await AllFiles(), p => p.Contains(run, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -218,7 +220,7 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         var status = await Put($"{exp}/{run}/artifacts/x.txt", "x"u8.ToArray());
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.False(File.Exists(Path.Combine(RunFolder(run), "x.txt")));
+        Assert.Null(await f.StoredBytesAsync(run, "x.txt"));
     }
 
     [Fact]
@@ -229,3 +231,6 @@ public sealed class ArtifactsApiTests(ServerFixture f) : IClassFixture<ServerFix
         Assert.Equal(HttpStatusCode.BadRequest, status);
     }
 }
+
+/// <summary>The artifact API contract with artifacts in the store's local folder (the embedded default).</summary>
+public sealed class ArtifactsApiTests(ServerFixture f) : ArtifactsApiContract(f), IClassFixture<ServerFixture>;

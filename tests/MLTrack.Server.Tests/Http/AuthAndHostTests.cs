@@ -14,7 +14,7 @@ public sealed class AuthAndHostTests(ServerFixture f) : IClassFixture<ServerFixt
         var r = await f.GetAsync("/health", anonymous);
 
         Assert.Equal(HttpStatusCode.OK, r.Status);
-        Assert.Equal("""{"status":"ok","checks":{"database":{"status":"ok"}}}""", r.Body);
+        Assert.Equal("""{"status":"ok","checks":{"database":{"status":"ok"},"artifacts":{"status":"ok"}}}""", r.Body);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ public sealed class HealthEndpointTests : IDisposable
         await using var server = await TrackingServer.StartAsync(store, new TrackingServerOptions
         {
             Log = TextWriter.Null,
-            HealthChecks = [new("artifacts", new FailingCheck("the artifact store cannot be reached"))],
+            HealthChecks = [new("queue", new FailingCheck("the queue is full"))],
         });
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
 
         using var response = await http.GetAsync("health");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("""{"status":"unavailable","checks":{"database":{"status":"ok"},"artifacts":{"status":"unavailable","reason":"the artifact store cannot be reached"}}}""",
+        Assert.Equal("""{"status":"unavailable","checks":{"database":{"status":"ok"},"artifacts":{"status":"ok"},"queue":{"status":"unavailable","reason":"the queue is full"}}}""",
             await response.Content.ReadAsStringAsync());
     }
 

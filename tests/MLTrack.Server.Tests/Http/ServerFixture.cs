@@ -3,13 +3,17 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using MLTrack.Core.Artifacts;
 using MLTrack.Core.Storage.Sqlite;
 using MLTrack.Server.Http;
 
 namespace MLTrack.Server.Tests.Http;
 
-/// <summary>A real tracking server on a free loopback port over a temporary store, shared by one test class.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+/// <summary>
+/// A real tracking server on a free loopback port over a temporary store, shared by one test class; its artifacts in
+/// the store's local folder (<see cref="S3ServerFixture"/>: in S3).
+/// </summary>
+public class ServerFixture : IAsyncLifetime
 {
     public const string Mlflow = "api/2.0/mlflow/";
 
@@ -20,21 +24,43 @@ public sealed class ServerFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public StringWriter Log { get; } = new();
 
+    /// <summary>The server's artifact store; null: the store's local folder (the server's default).</summary>
+    public IArtifactStore? Artifacts { get; private set; }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(MltrackDir);
         Store = SqliteTrackingStore.Open(Path.Combine(MltrackDir, "mltrack.db"));
-        Server = await TrackingServer.StartAsync(Store, new TrackingServerOptions { MltrackDirectory = MltrackDir, Log = TextWriter.Synchronized(Log) });
+        Artifacts = await OpenArtifactsAsync();
+        Server = await TrackingServer.StartAsync(Store, new TrackingServerOptions { MltrackDirectory = MltrackDir, Log = TextWriter.Synchronized(Log), Artifacts = Artifacts });
         Client = NewClient(Server.Token);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         await Server.DisposeAsync();
+        Artifacts?.Dispose();
         Store.Dispose();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
+
+    /// <summary>The artifact store the server is given (called once the store is open); null: its default.</summary>
+    protected virtual Task<IArtifactStore?> OpenArtifactsAsync() => Task.FromResult<IArtifactStore?>(null);
+
+    /// <summary>The bytes the artifact store holds for the run's artifact, read behind the server's back; null when none.</summary>
+    public virtual Task<byte[]?> StoredBytesAsync(string runId, string path)
+    {
+        var file = Path.Combine(Store.ArtifactRoot, runId, path);
+        return Task.FromResult(File.Exists(file) ? File.ReadAllBytes(file) : null);
+    }
+
+    /// <summary>Every file and folder under the store's folder and in the artifact store, to check that a refused request wrote nothing.</summary>
+    public virtual Task<IReadOnlyList<string>> EverythingStoredAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(Directory.GetFileSystemEntries(Root, "*", SearchOption.AllDirectories).Order().ToList());
+
+    /// <summary>The local folder where an upload to the run writes its temporary file.</summary>
+    public virtual string UploadTempFolder(string runId) => Path.Combine(Store.ArtifactRoot, runId);
 
     public HttpClient NewClient(string? token)
     {

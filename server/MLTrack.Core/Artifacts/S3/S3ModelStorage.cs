@@ -17,7 +17,7 @@ namespace MLTrack.Core.Artifacts.S3;
 /// <see cref="ModelStorageException"/> naming endpoint, bucket and error code; a caller's cancellation stays an
 /// <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class S3ModelStorage : IDisposable
+public sealed partial class S3ModelStorage : IDisposable
 {
     /// <summary>Object metadata name of the content hash (sent as the header <c>x-amz-meta-sha256</c>).</summary>
     public const string Sha256MetadataName = "sha256";
@@ -241,7 +241,6 @@ public sealed class S3ModelStorage : IDisposable
     /// </summary>
     public async Task<StoredModelObject> UploadFromAsync(Func<FileStream> open, string key, CancellationToken cancellationToken = default)
     {
-        var objectKey = ObjectKey(key);
         string sha256;
         long size;
         await using (var hashing = open())
@@ -249,7 +248,17 @@ public sealed class S3ModelStorage : IDisposable
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken));
             size = hashing.Length;
         }
+        return await UploadFromAsync(open, key, size, sha256, cancellationToken);
+    }
 
+    /// <summary>
+    /// <see cref="UploadFromAsync(Func{FileStream}, string, CancellationToken)"/> of content whose size and sha256 the
+    /// caller already knows (it hashed the bytes as it wrote them and nothing changes them since). Each call of
+    /// <paramref name="open"/> must give the content from its start (it is called once per attempt).
+    /// </summary>
+    public async Task<StoredModelObject> UploadFromAsync(Func<Stream> open, string key, long size, string sha256, CancellationToken cancellationToken = default)
+    {
+        var objectKey = ObjectKey(key);
         var operation = size > _options.MultipartThreshold ? "MultipartUpload" : "PutObject";
         var versionId = await Call(operation, objectKey, () => size > _options.MultipartThreshold
             ? UploadInPartsAsync(open, objectKey, size, sha256, cancellationToken)
@@ -257,7 +266,7 @@ public sealed class S3ModelStorage : IDisposable
         return new StoredModelObject(key, versionId, size, sha256);
     }
 
-    private async Task<string?> PutSingleAsync(Func<FileStream> open, string objectKey, string sha256, CancellationToken ct)
+    private async Task<string?> PutSingleAsync(Func<Stream> open, string objectKey, string sha256, CancellationToken ct)
     {
         var request = new PutObjectRequest
         {
@@ -273,7 +282,7 @@ public sealed class S3ModelStorage : IDisposable
         return response.VersionId;
     }
 
-    private async Task<string?> UploadInPartsAsync(Func<FileStream> open, string objectKey, long size, string sha256, CancellationToken ct)
+    private async Task<string?> UploadInPartsAsync(Func<Stream> open, string objectKey, long size, string sha256, CancellationToken ct)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = Bucket, Key = objectKey, ContentType = "application/octet-stream" };
         initiate.Metadata.Add(Sha256MetadataName, sha256);
@@ -410,7 +419,16 @@ public sealed class S3ModelStorage : IDisposable
     /// must discard what was written.
     /// </summary>
     public Task<StoredModelObject> DownloadToStreamAsync(string key, Stream destination, string? versionId = null,
-        string? expectedSha256 = null, CancellationToken cancellationToken = default)
+        string? expectedSha256 = null, CancellationToken cancellationToken = default) =>
+        DownloadToStreamAsync(key, destination, versionId, expectedSha256, requireSha256: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DownloadToStreamAsync(string, Stream, string?, string?, CancellationToken)"/>; without
+    /// <paramref name="requireSha256"/> an object with no recorded sha256 (stored by another tool) is accepted as it
+    /// is, and the result carries the sha256 of the bytes received.
+    /// </summary>
+    public Task<StoredModelObject> DownloadToStreamAsync(string key, Stream destination, string? versionId,
+        string? expectedSha256, bool requireSha256, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var objectKey = ObjectKey(key);
@@ -444,7 +462,7 @@ public sealed class S3ModelStorage : IDisposable
 
             var expected = NormalizeHash(expectedSha256);
             var where = $"'{Bucket}/{objectKey}'{(response.VersionId is { } v ? $" version {v}" : "")} at {Endpoint}";
-            if (recorded is null && expected is null)
+            if (recorded is null && expected is null && requireSha256)
                 throw new ModelIntegrityException($"S3 object {where} has no recorded sha256 ({Sha256Header}) and none was given: its content cannot be verified (Sha256Missing).",
                     Endpoint, Bucket, objectKey, "Sha256Missing", null, actual);
             if (recorded is not null && recorded != actual)

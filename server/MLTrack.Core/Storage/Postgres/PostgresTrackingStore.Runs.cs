@@ -17,7 +17,7 @@ public sealed partial class PostgresTrackingStore
         if (run.RunId is not null) CheckRunId(runId);
         CheckName(run.Name, "run name");
         CheckTags(run.Tags);
-        var artifactUri = new Uri(Path.Combine(ArtifactRoot, runId)).AbsoluteUri;
+        var artifactUri = run.ArtifactUriFor(runId, ArtifactRoot);
         _db.Write((c, tx) =>
         {
             var experimentId = RequireExperiment(c, tx, run.ExperimentId ?? Experiment.DefaultId);

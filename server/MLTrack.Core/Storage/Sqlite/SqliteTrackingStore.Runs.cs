@@ -20,7 +20,7 @@ public sealed partial class SqliteTrackingStore
         if (run.RunId is not null) CheckRunId(runId);
         CheckName(run.Name, "run name");
         CheckTags(run.Tags);
-        var artifactUri = new Uri(Path.Combine(ArtifactRoot, runId)).AbsoluteUri;
+        var artifactUri = run.ArtifactUriFor(runId, ArtifactRoot);
         Write((c, tx) =>
         {
             var experimentId = RequireExperiment(c, tx, run.ExperimentId ?? Experiment.DefaultId);

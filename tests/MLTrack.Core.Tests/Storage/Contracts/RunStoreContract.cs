@@ -91,6 +91,20 @@ public abstract class RunStoreContract : StoreContract
     }
 
     [Fact]
+    public void A_run_created_with_an_artifact_location_has_that_location_and_its_id_as_artifact_uri()
+    {
+        var run = Store.CreateRun(new NewRun { Name = "r", ArtifactLocation = "s3://team-bucket/mltrack/" });
+        Assert.Equal($"s3://team-bucket/mltrack/{run.RunId}", Store.GetRun(run.RunId).ArtifactUri);
+    }
+
+    [Fact]
+    public void A_run_created_without_an_artifact_location_has_a_file_uri_under_the_store_artifact_root()
+    {
+        var run = Store.CreateRun(new NewRun { Name = "r" });
+        Assert.Equal(new Uri(Path.Combine(Store.ArtifactRoot, run.RunId)).AbsoluteUri, Store.GetRun(run.RunId).ArtifactUri);
+    }
+
+    [Fact]
     public void UpdateRun_sets_status_end_time_and_exit_code()
     {
         var run = NewRun();
