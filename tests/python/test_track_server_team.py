@@ -111,6 +111,16 @@ class TeamReplicaTests(TeamServerTestCase):
         found = b.search([exp_id], filter="params.lr = '0.1' and metrics.loss < 0.01")
         self.assertEqual([r["info"]["run_id"] for r in found], [run_id])
 
+    def test_artifacts_logged_through_one_replica_are_listed_and_downloaded_through_the_other(self):
+        import mltrack
+        path = self.write_file("shared.txt", "one bucket for every replica")
+        with mltrack.start_run() as run:
+            mltrack.log_artifact(path, artifact_path="docs")
+            mltrack.log_artifact(path)
+        b = self.replica_b
+        self.assertEqual(b.artifacts(run.info.run_id), ["docs/shared.txt", "shared.txt"])
+        self.assertEqual(b.download(run.info.run_id, run.info.experiment_id, "docs/shared.txt"), b"one bucket for every replica")
+
     def test_a_param_set_through_one_replica_cannot_be_changed_through_the_other(self):
         a, b = self.server, self.replica_b
         run_id = a.create_run(name="param-across-replicas")["run_id"]
