@@ -7,7 +7,10 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
+import urllib.request
 import uuid
+import xml.etree.ElementTree as ElementTree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 S3RVER = os.path.join(ROOT, "tests", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js")
@@ -67,6 +70,19 @@ class S3rver:
     def env(self):
         return {"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": S3RVER_KEY, "AWS_SECRET_ACCESS_KEY": S3RVER_KEY,
                 "AWS_REGION": "us-east-1"}
+
+    def keys(self, prefix=""):
+        """The bucket's object keys under prefix, through S3's ListObjectsV2 (s3rver takes unsigned requests)."""
+        keys, token = [], None
+        while True:
+            query = {"list-type": "2", "prefix": prefix, **({"continuation-token": token} if token else {})}
+            with urllib.request.urlopen(f"{self.url}/{self.bucket}?{urllib.parse.urlencode(query)}", timeout=30) as r:
+                root = ElementTree.fromstring(r.read())
+            named = lambda name: [e.text for e in root.iter() if e.tag.rsplit("}", 1)[-1] == name]  # any namespace
+            keys += named("Key")  # only objects (<Contents>) have a Key
+            token = next(iter(named("NextContinuationToken")), None)
+            if not token:
+                return sorted(keys)
 
     def stop(self):
         if self.proc.poll() is None:
