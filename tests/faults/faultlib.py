@@ -318,13 +318,13 @@ class PrivateCluster:
 class TeamServer:
     """`mltrack server --store postgresql://… --artifacts … --state-dir …` (a team replica: no server.json, no lock)."""
 
-    def __init__(self, store_uri: str, root: str, args=(), timeout: float = 60):
+    def __init__(self, store_uri: str, root: str, args=(), timeout: float = 60, artifacts=None, env=None):
         self.root = root
         self.state = os.path.join(root, "state")
         self.log_path = os.path.join(root, "server.log")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([MLTRACK_BIN, "server", "--store", store_uri, "--artifacts", os.path.join(root, "artifacts"),
-                                      "--state-dir", self.state, *args], cwd=root, env=clean_env(),
+        self.proc = subprocess.Popen([MLTRACK_BIN, "server", "--store", store_uri, "--artifacts", artifacts or os.path.join(root, "artifacts"),
+                                      "--state-dir", self.state, *args], cwd=root, env=clean_env(env),
                                      stdout=subprocess.PIPE, stderr=self.log, text=True)
         deadline, line = time.time() + timeout, ""
         while time.time() < deadline:

@@ -40,32 +40,46 @@ class PostgresDatabase:
 
 
 class S3rver:
-    """npm s3rver on a free loopback port with one bucket; env() gives the AWS variables mltrack reads."""
+    """npm s3rver on a loopback port (a free one unless given) with one bucket; env() gives the AWS variables mltrack
+    reads. kill() stops it as a crash would and start() brings it back on the same port with the same objects."""
 
-    def __init__(self, bucket="mltrack-team"):
+    def __init__(self, bucket="mltrack-team", port=0):
         if not os.path.exists(S3RVER):
             subprocess.run(["bash", os.path.join(ROOT, ".ci", "install-s3rver.sh")], check=True, capture_output=True)
         self.bucket = bucket
         self.dir = tempfile.mkdtemp(prefix="mltrack-s3rver-")
-        self.proc = subprocess.Popen([os.environ.get("MLTRACK_NODE", "node"), S3RVER, "-d", self.dir, "-a", "127.0.0.1", "-p", "0",
-                                      "--configure-bucket", bucket],
+        self.port = port
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen([os.environ.get("MLTRACK_NODE", "node"), S3RVER, "-d", self.dir, "-a", "127.0.0.1",
+                                      "-p", str(self.port), "--configure-bucket", self.bucket],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.time() + 60
-        self.port = None
+        port = None
         while time.time() < deadline:
             line = self.proc.stdout.readline()
             if not line and self.proc.poll() is not None:
                 break
             m = re.search(r"listening on [^\s:]+:(\d+)", re.sub(r"\x1b\[[0-9;]*m", "", line))
             if m:
-                self.port = int(m.group(1))
+                port = int(m.group(1))
                 break
-        if self.port is None:
+        if port is None:
             self.stop()
             raise RuntimeError("s3rver did not start")
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
         # s3rver logs every request: keep reading, or a full pipe would stall it
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
+        stdout = self.proc.stdout
+        threading.Thread(target=lambda: [None for _ in stdout], daemon=True).start()
+
+    def kill(self):
+        """Gone at once (SIGKILL); its folder, and so the bucket's objects, stay for start()."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
     def env(self):
         return {"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": S3RVER_KEY, "AWS_SECRET_ACCESS_KEY": S3RVER_KEY,
@@ -85,9 +99,6 @@ class S3rver:
                 return sorted(keys)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        if self.proc is not None:
+            self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
