@@ -978,6 +978,8 @@ export const ErrorCode = {
   InvalidState: 1004,
   StoreUnavailable: 1005,
   InvalidFilter: 1006,
+  /** The signed-in user may see the resource but not do this to it (a viewer's write). */
+  PermissionDenied: 1007,
 } as const;
 
 export interface ErrorData {

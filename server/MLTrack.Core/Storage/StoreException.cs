@@ -21,4 +21,6 @@ public enum StoreErrorCode
     InvalidState,
     /// <summary>The store file cannot be opened or written (permissions, lock, not a database).</summary>
     StoreUnavailable,
+    /// <summary>The principal may see the resource but not do this to it (a viewer's write): MLflow's PERMISSION_DENIED, 403.</summary>
+    PermissionDenied,
 }

@@ -58,6 +58,7 @@ internal sealed class ErrorHandling(TextWriter log)
                     StoreErrorCode.InvalidParameterValue => ErrorCodes.InvalidParameterValue,
                     StoreErrorCode.InvalidState => ErrorCodes.InvalidState,
                     StoreErrorCode.StoreUnavailable => ErrorCodes.TemporarilyUnavailable,
+                    StoreErrorCode.PermissionDenied => ErrorCodes.PermissionDenied,
                     _ => ErrorCodes.InternalError,
                 };
                 return (code, s.ClientMessage, ErrorCodes.StatusOf(code));

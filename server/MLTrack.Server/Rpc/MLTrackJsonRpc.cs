@@ -46,6 +46,7 @@ internal sealed class MLTrackJsonRpc(IJsonRpcMessageHandler handler, TextWriter 
         StoreErrorCode.ResourceAlreadyExists => RpcErrorCodes.ResourceAlreadyExists,
         StoreErrorCode.InvalidParameterValue => RpcErrorCodes.InvalidParameterValue,
         StoreErrorCode.InvalidState => RpcErrorCodes.InvalidState,
+        StoreErrorCode.PermissionDenied => RpcErrorCodes.PermissionDenied,
         _ => RpcErrorCodes.StoreUnavailable,
     };
 
@@ -55,6 +56,7 @@ internal sealed class MLTrackJsonRpc(IJsonRpcMessageHandler handler, TextWriter 
         StoreErrorCode.ResourceAlreadyExists => "RESOURCE_ALREADY_EXISTS",
         StoreErrorCode.InvalidParameterValue => "INVALID_PARAMETER_VALUE",
         StoreErrorCode.InvalidState => "INVALID_STATE",
+        StoreErrorCode.PermissionDenied => "PERMISSION_DENIED",
         _ => "STORE_UNAVAILABLE",
     };
 }

@@ -23,4 +23,6 @@ public static class RpcErrorCodes
     public const int StoreUnavailable = 1005;
     /// <summary>A filter or order_by string does not parse; data <c>{position, errorCode: "INVALID_PARAMETER_VALUE"}</c>.</summary>
     public const int InvalidFilter = 1006;
+    /// <summary>The signed-in user may see the resource but not do this to it (a viewer's write).</summary>
+    public const int PermissionDenied = 1007;
 }
