@@ -19,6 +19,9 @@ public sealed record DeploymentRecord
     public required DeploymentSettings Settings { get; init; }
     public int HostPid { get; init; }
 
+    /// <summary>The machine <see cref="HostPid"/> runs on: a replica on another machine leaves the record alone (null: recorded before replicas).</summary>
+    public string? HostName { get; init; }
+
     public bool IsLive => Status is DeploymentStatus.PENDING or DeploymentStatus.UPLOADING or DeploymentStatus.BUILDING
         or DeploymentStatus.DEPLOYING or DeploymentStatus.READY;
 

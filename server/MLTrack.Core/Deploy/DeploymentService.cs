@@ -101,6 +101,7 @@ public sealed class DeploymentService : IAsyncDisposable
             UpdatedAt = now,
             Settings = settings,
             HostPid = Environment.ProcessId,
+            HostName = Environment.MachineName,
         };
         _store.SaveDeployment(record);
         var live = new Live(null!);
@@ -290,11 +291,14 @@ public sealed class DeploymentService : IAsyncDisposable
     private ArtifactFolder WorkFolder(string deploymentId) => new(WorkRoot, deploymentId, "the deployment's folder");
 
     /// <summary>Records left live by a process that is no longer running: STOPPED.</summary>
+    /// <summary>Only this machine can tell whether the hosting process is alive (another replica's pid means nothing here).</summary>
+    private static bool IsOnThisMachine(DeploymentRecord r) => r.HostName is null || r.HostName == Environment.MachineName;
+
     private void MarkOrphansStopped()
     {
         foreach (var r in _store.ListDeployments())
         {
-            if (!r.IsLive || r.HostPid == Environment.ProcessId || ProcessTree.IsAlive(r.HostPid)) continue;
+            if (!r.IsLive || r.HostPid == Environment.ProcessId || !IsOnThisMachine(r) || ProcessTree.IsAlive(r.HostPid)) continue;
             _store.SaveDeployment(r with
             {
                 Status = DeploymentStatus.STOPPED,

@@ -251,4 +251,37 @@ public sealed class DeploymentApiTests(DeployModelFixture model) : IClassFixture
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public async Task A_live_record_hosted_on_another_machine_is_left_as_it_is()
+    {
+        var dir = Directory.CreateTempSubdirectory("mltrack-other-host-").FullName;
+        var store = MLTrack.Core.Storage.Sqlite.SqliteTrackingStore.Open(Path.Combine(dir, "mltrack.db"));
+        try
+        {
+            var run = store.CreateRun(new NewRun { Name = "r" });
+            store.SaveDeployment(new DeploymentRecord
+            {
+                DeploymentId = "elsewhere",
+                RunId = run.RunId,
+                Target = "local",
+                Name = "x",
+                Status = DeploymentStatus.READY,
+                EndpointUrl = "http://10.0.0.2:8000",
+                CreatedAt = 1,
+                UpdatedAt = 1,
+                Settings = new DeploymentSettings(),
+                HostPid = int.MaxValue - 7, // no such process here, which says nothing about the other machine
+                HostName = "replica-b-" + Guid.NewGuid().ToString("N"),
+            });
+            await using var service = new DeploymentService(store, Path.Combine(dir, "deployments"));
+            Assert.Equal(DeploymentStatus.READY, service.Get("elsewhere").Status);
+        }
+        finally
+        {
+            store.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
 }

@@ -6,21 +6,21 @@ namespace MLTrack.Core.Storage.Postgres;
 public sealed partial class PostgresTrackingStore
 {
     private const string DeploymentColumns =
-        "deployment_id, run_id, target, name, model_name, model_version, status, endpoint_url, message, created_at, updated_at, settings, host_pid";
+        "deployment_id, run_id, target, name, model_name, model_version, status, endpoint_url, message, created_at, updated_at, settings, host_pid, host_name";
 
     public void SaveDeployment(DeploymentRecord d) => _db.Write((c, tx) =>
     {
         c.Exec($"""
-            INSERT INTO deployments ({DeploymentColumns}) VALUES (@id, @run, @t, @n, @mn, @mv, @s, @u, @m, @c, @up, @cfg, @pid)
+            INSERT INTO deployments ({DeploymentColumns}) VALUES (@id, @run, @t, @n, @mn, @mv, @s, @u, @m, @c, @up, @cfg, @pid, @host)
             ON CONFLICT (deployment_id) DO UPDATE SET
                 run_id = excluded.run_id, target = excluded.target, name = excluded.name, model_name = excluded.model_name,
                 model_version = excluded.model_version, status = excluded.status, endpoint_url = excluded.endpoint_url,
                 message = excluded.message, created_at = excluded.created_at, updated_at = excluded.updated_at,
-                settings = excluded.settings, host_pid = excluded.host_pid
+                settings = excluded.settings, host_pid = excluded.host_pid, host_name = excluded.host_name
             """, tx,
             ("id", d.DeploymentId), ("run", d.RunId), ("t", d.Target), ("n", d.Name), ("mn", d.ModelName), ("mv", d.ModelVersion),
             ("s", d.Status.ToString()), ("u", d.EndpointUrl), ("m", d.Message), ("c", d.CreatedAt), ("up", d.UpdatedAt),
-            ("cfg", d.Settings.ToJson()), ("pid", d.HostPid));
+            ("cfg", d.Settings.ToJson()), ("pid", d.HostPid), ("host", d.HostName));
     });
 
     public DeploymentRecord? FindDeployment(string deploymentId) => _db.Read(c =>
@@ -59,5 +59,6 @@ public sealed partial class PostgresTrackingStore
         UpdatedAt = r.GetInt64(10),
         Settings = DeploymentSettings.FromJson(r.GetString(11)),
         HostPid = r.GetInt32(12),
+        HostName = r.IsDBNull(13) ? null : r.GetString(13),
     };
 }

@@ -172,5 +172,9 @@ internal static class SqliteSchema
         """
         CREATE INDEX runs_experiment_stage ON runs(experiment_id, lifecycle_stage);
         """,
+        // 6: the machine that hosts a local deployment's process, beside its pid (replicas on several machines)
+        """
+        ALTER TABLE deployments ADD COLUMN host_name TEXT;
+        """,
     ];
 }

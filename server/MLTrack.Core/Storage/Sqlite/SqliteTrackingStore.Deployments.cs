@@ -6,14 +6,14 @@ namespace MLTrack.Core.Storage.Sqlite;
 public sealed partial class SqliteTrackingStore
 {
     private const string DeploymentColumns =
-        "deployment_id, run_id, target, name, model_name, model_version, status, endpoint_url, message, created_at, updated_at, settings, host_pid";
+        "deployment_id, run_id, target, name, model_name, model_version, status, endpoint_url, message, created_at, updated_at, settings, host_pid, host_name";
 
     public void SaveDeployment(DeploymentRecord d) => Write((c, tx) =>
     {
-        c.Exec($"INSERT OR REPLACE INTO deployments ({DeploymentColumns}) VALUES (@id, @run, @t, @n, @mn, @mv, @s, @u, @m, @c, @up, @cfg, @pid)", tx,
+        c.Exec($"INSERT OR REPLACE INTO deployments ({DeploymentColumns}) VALUES (@id, @run, @t, @n, @mn, @mv, @s, @u, @m, @c, @up, @cfg, @pid, @host)", tx,
             ("@id", d.DeploymentId), ("@run", d.RunId), ("@t", d.Target), ("@n", d.Name), ("@mn", d.ModelName), ("@mv", d.ModelVersion),
             ("@s", d.Status.ToString()), ("@u", d.EndpointUrl), ("@m", d.Message), ("@c", d.CreatedAt), ("@up", d.UpdatedAt),
-            ("@cfg", d.Settings.ToJson()), ("@pid", d.HostPid));
+            ("@cfg", d.Settings.ToJson()), ("@pid", d.HostPid), ("@host", d.HostName));
     });
 
     public DeploymentRecord? FindDeployment(string deploymentId) => Read(c =>
@@ -52,5 +52,6 @@ public sealed partial class SqliteTrackingStore
         UpdatedAt = r.GetInt64(10),
         Settings = DeploymentSettings.FromJson(r.GetString(11)),
         HostPid = r.GetInt32(12),
+        HostName = r.IsDBNull(13) ? null : r.GetString(13),
     };
 }

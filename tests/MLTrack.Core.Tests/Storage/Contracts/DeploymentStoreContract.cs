@@ -18,12 +18,12 @@ public abstract class DeploymentStoreContract : StoreContract
     {
         Store.SaveDeployment(Deployment("d1", "r1", createdAt: 1));
         Store.SaveDeployment(Deployment("d2", "r2", createdAt: 2));
-        Store.SaveDeployment(Deployment("d1", "r1", createdAt: 1) with { Status = DeploymentStatus.READY, EndpointUrl = "http://x", HostPid = 7 });
+        Store.SaveDeployment(Deployment("d1", "r1", createdAt: 1) with { Status = DeploymentStatus.READY, EndpointUrl = "http://x", HostPid = 7, HostName = "replica-a" });
 
         Assert.Equal(["d2", "d1"], Store.ListDeployments().Select(d => d.DeploymentId));
         Assert.Equal(["d1"], Store.ListDeployments("r1").Select(d => d.DeploymentId));
         var d1 = Store.FindDeployment("d1")!;
-        Assert.Equal((DeploymentStatus.READY, "http://x", 7, 2.0), (d1.Status, d1.EndpointUrl, d1.HostPid, d1.Settings.Cpu));
+        Assert.Equal((DeploymentStatus.READY, "http://x", 7, "replica-a", 2.0), (d1.Status, d1.EndpointUrl, d1.HostPid, d1.HostName, d1.Settings.Cpu));
         Assert.True(Store.DeleteDeployment("d1"));
         Assert.False(Store.DeleteDeployment("d1"));
         Assert.Null(Store.FindDeployment("d1"));
