@@ -71,6 +71,9 @@ public static class TeamBench
         }).ToList();
         try
         {
+            // The store's own capacity first (no HTTP, no Python competing for the 2 cores), then through clients.
+            double direct = DirectWriters(ingestStores.Stores);
+            yield return new("team", $"{backend}: ingest, {Clients} writer threads on the store{(replicas > 1 ? "s" : "")} directly (no HTTP), 1,000-point batches", $"{direct / 1000:0} k points/s", "(none)", true);
             double rate = PythonClients(ctx, servers, ingestStores.Stores[0], out var checkedPoints);
             yield return new("team", $"{backend}: ingest, {Clients} Python clients over {replicas} server{(replicas > 1 ? "s (replicas)" : "")}, {checkedPoints:N0} points", $"{rate / 1000:0} k points/s", "≥ 300 k points/s", rate >= 300_000);
             using var http = new HttpClient { BaseAddress = servers[^1].BaseAddress };
@@ -83,6 +86,29 @@ public static class TeamBench
         {
             foreach (var s in servers) s.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Four threads at once, each appending 1,000-point batches (10 keys x 100 steps) to its own run through the stores in turn, after a warm-up; rate = points / wall time.</summary>
+    private static double DirectWriters(IReadOnlyList<ITrackingStore> stores)
+    {
+        double RunOnce(int batches)
+        {
+            var runs = Enumerable.Range(0, Clients).Select(i => (Store: stores[i % stores.Count], Id: stores[i % stores.Count].CreateRun(new NewRun { Name = $"direct-{i}" }).RunId)).ToList();
+            var sw = Stopwatch.StartNew();
+            Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = Clients }, run =>
+            {
+                for (int b = 0; b < batches; b++)
+                {
+                    var points = new List<MetricPoint>(1000);
+                    for (int step = 0; step < 100; step++)
+                        for (int k = 0; k < 10; k++) points.Add(new MetricPoint($"k{k}", step * 0.01 + k, 1_700_000_000_000 + b, b * 100 + step));
+                    run.Store.LogBatch(run.Id, new RunBatch { Metrics = points });
+                }
+            });
+            return (double)Clients * batches * 1000 / sw.Elapsed.TotalSeconds;
+        }
+        RunOnce(20); // connections, prepared statements, JIT
+        return RunOnce(PointsPerClient / 1000);
     }
 
     /// <summary>Four client processes at once, each logging its own run through a server (alternating replicas); rate = all points / wall time, checked in the store.</summary>
