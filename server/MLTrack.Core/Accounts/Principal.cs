@@ -32,6 +32,10 @@ public sealed record Principal(string UserId, string Email, string DisplayName, 
     /// <summary>What runs record as their user: the email of a signed-in user, nothing in local mode (git's name stays).</summary>
     public string? RunUser => Kind == PrincipalKind.Local ? null : Email;
 
+    /// <summary>The operator at the server's command line (<c>mltrack users …</c>): unrestricted, named in the audit log by OS user and host.</summary>
+    public static Principal Operator() =>
+        Local with { DisplayName = $"operator {Environment.UserName}@{Environment.MachineName}" };
+
     public static Principal ForUser(User user, string? tokenId = null) =>
         new(user.UserId, user.Email, user.DisplayName, user.IsAdmin, PrincipalKind.User, tokenId);
 }

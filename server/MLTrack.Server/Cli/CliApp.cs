@@ -25,6 +25,10 @@ public static class CliApp
         root.Subcommands.Add(DeploymentsCommand.Create(output));
         root.Subcommands.Add(DeploymentsCommand.CreateUndeploy(output));
         root.Subcommands.Add(ReportCommand.Create(output));
+        root.Subcommands.Add(UsersCommand.Create(output));
+        root.Subcommands.Add(TokensCommand.Create(output));
+        root.Subcommands.Add(TeamsCommand.Create(output));
+        root.Subcommands.Add(AuditCommand.Create(output));
         var parse = root.Parse(args);
         var config = new InvocationConfiguration
         {

@@ -14,6 +14,7 @@ internal static class ErrorCodes
     public const string EndpointNotFound = "ENDPOINT_NOT_FOUND";
     public const string TemporarilyUnavailable = "TEMPORARILY_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string RequestLimitExceeded = "REQUEST_LIMIT_EXCEEDED";
 
     public static int StatusOf(string code) => code switch
     {
@@ -21,6 +22,7 @@ internal static class ErrorCodes
         Unauthenticated => StatusCodes.Status401Unauthorized,
         PermissionDenied => StatusCodes.Status403Forbidden,
         TemporarilyUnavailable => StatusCodes.Status503ServiceUnavailable,
+        RequestLimitExceeded => StatusCodes.Status429TooManyRequests,
         InternalError => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };

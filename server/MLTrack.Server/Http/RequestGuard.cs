@@ -1,45 +1,52 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using System.Security.Cryptography;
-using System.Text;
+using MLTrack.Server.Http.Auth;
 
 namespace MLTrack.Server.Http;
 
 /// <summary>
 /// Checks every request before any handler runs, so a refused request writes nothing:
 /// the Host header must name a loopback host (a DNS-rebinding guard, off only when bound to another address on
-/// purpose) → else 403; <c>Authorization: Bearer &lt;token&gt;</c> must match, except for <c>GET /health</c> → else 401;
-/// no '.' or '..' path segments (the server would normalise them away) → else 400.
+/// purpose) → else 403; the request must authenticate (<see cref="BearerAuthenticationHandler"/>: the store's token in
+/// local mode, a user's access token with <c>--auth users</c>), except for <c>GET /health</c> → else 401, and 429 for
+/// an address that failed too often (<see cref="AuthFailureLimiter"/>); no '.' or '..' path segments (the server
+/// would normalise them away) → else 400.
 /// </summary>
-internal sealed class RequestGuard(string token, bool checkHost)
+internal sealed class RequestGuard(bool checkHost, AuthMode mode, AuthFailureLimiter limiter)
 {
     public const string HealthPath = "/health";
-    private readonly byte[] _expected = Encoding.UTF8.GetBytes("Bearer " + token);
 
-    public Task InvokeAsync(HttpContext ctx, RequestDelegate next)
+    public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
         if (checkHost && !IsLoopbackHost(ctx.Request.Host))
             throw new ApiException(ErrorCodes.PermissionDenied,
                 $"Host '{ctx.Request.Host}' is not allowed: this server answers only to localhost, 127.0.0.1 or [::1].");
-        if (!(ctx.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(ctx.Request.Method)) && !IsAuthorized(ctx))
-            throw new ApiException(ErrorCodes.Unauthenticated,
-                "Missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from .mltrack/token (MLTRACK_TOKEN / MLFLOW_TRACKING_TOKEN).");
+        if (!(ctx.Request.Path.Equals(HealthPath, StringComparison.Ordinal) && HttpMethods.IsGet(ctx.Request.Method)))
+            await AuthenticateAsync(ctx).ConfigureAwait(false);
         foreach (var segment in ArtifactPaths.DecodedRawPath(ctx).Split('/'))
         {
             if (segment is "." or "..")
                 throw ApiException.InvalidParameter("Request paths must not contain '.' or '..' segments.");
         }
-        return next(ctx);
+        await next(ctx).ConfigureAwait(false);
     }
 
-    private bool IsAuthorized(HttpContext ctx)
+    private async Task AuthenticateAsync(HttpContext ctx)
     {
-        var header = ctx.Request.Headers.Authorization;
-        if (header.Count != 1 || header[0] is not { } value) return false;
-        var bytes = Encoding.UTF8.GetBytes(value.Trim());
-        // The scheme is case-insensitive; compare it separately, then the whole value in constant time.
-        if (bytes.Length >= 7 && Encoding.ASCII.GetString(bytes, 0, 7).Equals("Bearer ", StringComparison.OrdinalIgnoreCase))
-            "Bearer "u8.CopyTo(bytes);
-        return CryptographicOperations.FixedTimeEquals(bytes, _expected);
+        var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.IsBlocked(address))
+            throw new ApiException(ErrorCodes.RequestLimitExceeded,
+                $"Too many requests with a wrong token from {address}; try again in {AuthFailureLimiter.Window.TotalMinutes:0} minute.");
+        var result = await ctx.AuthenticateAsync(BearerAuthenticationHandler.SchemeName).ConfigureAwait(false);
+        if (result.Succeeded && result.Principal is { } user)
+        {
+            ctx.User = user;
+            return;
+        }
+        if (!result.None) limiter.RecordFailure(address);
+        throw new ApiException(ErrorCodes.Unauthenticated, mode == AuthMode.Users
+            ? "Missing, unknown, revoked or expired access token: send 'Authorization: Bearer <token>' with a personal access token (mltrack tokens create --user EMAIL; MLFLOW_TRACKING_TOKEN for MLflow code)."
+            : "Missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from .mltrack/token (MLTRACK_TOKEN / MLFLOW_TRACKING_TOKEN).");
     }
 
     public static bool IsLoopbackHost(HostString host)

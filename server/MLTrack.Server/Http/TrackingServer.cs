@@ -11,6 +11,8 @@ using MLTrack.Core.Deploy;
 using MLTrack.Core.Launch;
 using MLTrack.Core.Storage;
 
+using MLTrack.Server.Http.Auth;
+
 namespace MLTrack.Server.Http;
 
 /// <summary>
@@ -100,6 +102,14 @@ public sealed class TrackingServer : IAsyncDisposable
         }
     }
 
+    /// <summary>How the server turns a bearer secret into a principal in its auth mode.</summary>
+    private static Func<string, MLTrack.Core.Accounts.Principal?> Authenticator(ITrackingStore store, AuthMode mode, string token)
+    {
+        if (mode == AuthMode.Local) return new LocalTokenAuthenticator(token).Authenticate;
+        var accounts = new MLTrack.Core.Accounts.AccountService((IAccountStore)store);
+        return accounts.Authenticate;
+    }
+
     private static async Task<TrackingServer> StartLockedAsync(ITrackingStore store, TrackingServerOptions options, TextWriter log, ServerLock? held, CancellationToken ct)
     {
         var bind = options.Bind;
@@ -118,6 +128,10 @@ public sealed class TrackingServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         var artifacts = options.Artifacts ?? new MLTrack.Core.Artifacts.Local.LocalArtifactStore(store.ArtifactRoot);
         HealthEndpoint.AddChecks(builder.Services, store, artifacts, options.HealthChecks);
+        var authenticate = Authenticator(store, options.Auth, token);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<BearerAuthenticationOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, o => o.Authenticate = authenticate);
         var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -129,7 +143,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var app = builder.Build();
         var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
-        var guard = new RequestGuard(token, checkHost: bind.IsLoopback);
+        var guard = new RequestGuard(checkHost: bind.IsLoopback, options.Auth, new AuthFailureLimiter());
         var inFlight = new InFlightRequests();
         app.Use(inFlight.InvokeAsync);
         app.Use(errors.InvokeAsync);

@@ -11,6 +11,12 @@ public sealed record TrackingServerOptions
     /// <summary>Permits a non-loopback <see cref="Bind"/>; the server then warns on <see cref="Log"/> and no longer checks the Host header.</summary>
     public bool AllowRemote { get; init; }
 
+    /// <summary>
+    /// Who may use the server: <see cref="Auth.AuthMode.Local"/> (the default: <see cref="Token"/>) or
+    /// <see cref="Auth.AuthMode.Users"/> (users' access tokens from the store's accounts; <see cref="Token"/> grants nothing).
+    /// </summary>
+    public Auth.AuthMode Auth { get; init; } = Http.Auth.AuthMode.Local;
+
     /// <summary>The bearer token; null: the store's token from <c>&lt;MltrackDirectory&gt;/token</c> (created when missing), or a random one without a directory.</summary>
     public string? Token { get; init; }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLTrack.Server.Http;
+using MLTrack.Server.Http.Auth;
 
 namespace MLTrack.Server.Cli.Commands;
 
@@ -25,8 +26,15 @@ public static class ServerCommand
         {
             Description = $"Seconds a stop (Ctrl+C, SIGTERM) waits for requests in flight before cutting them off (default {TrackingServerOptions.DefaultDrainTimeout.TotalSeconds:0}); new connections are refused as soon as it begins.",
         };
+        var auth = new Option<string>("--auth")
+        {
+            Description = "local: the store's one token (default); users: each request as a user with a personal access token (mltrack users add, mltrack tokens create), teams and roles deciding what it may see and change.",
+            DefaultValueFactory = _ => "local",
+        };
+        auth.AcceptOnlyFromAmong("local", "users");
         var cmd = new Command("server", "Run the tracking server (MLflow-compatible REST API) for this store until Ctrl+C.");
         cmd.Options.Add(http);
+        cmd.Options.Add(auth);
         cmd.Options.Add(allowRemote);
         cmd.Options.Add(drain);
         // On a thread of its own, so the action's task exists at once and Ctrl+C / SIGTERM wait for the clean stop below.
@@ -41,13 +49,14 @@ public static class ServerCommand
             {
                 return StoreSession.Report(e, output);
             }
-            return StoreSession.Run(parse, output, root => Serve(root, parse, output, http, allowRemote, drainTimeout, cancel));
+            var mode = parse.GetValue(auth) == "users" ? AuthMode.Users : AuthMode.Local;
+            return StoreSession.Run(parse, output, root => Serve(root, parse, output, http, allowRemote, drainTimeout, mode, cancel));
         }, CancellationToken.None));
         return cmd;
     }
 
     private static int Serve(Composition.MltrackRoot root, ParseResult parse, CliOutput output, Option<string?> http, Option<bool> allowRemote,
-        TimeSpan drainTimeout, CancellationToken cancel)
+        TimeSpan drainTimeout, AuthMode mode, CancellationToken cancel)
     {
         var store = root.Store;
         BindAddress bind;
@@ -70,6 +79,7 @@ public static class ServerCommand
                 AllowRemote = parse.GetValue(allowRemote),
                 DrainTimeout = drainTimeout,
                 Log = output.Error,
+                Auth = mode,
             }, cancel).GetAwaiter().GetResult();
         }
         catch (ServerAlreadyRunningException e) when (e.Running is { } other)
@@ -90,7 +100,9 @@ public static class ServerCommand
         {
             output.Out.WriteLine(server.BaseAddress.ToString().TrimEnd('/'));
             output.Out.Flush();
-            output.Error.WriteLine($"mltrack: tracking server for {store.Location} at {server.BaseAddress} (token in {layout.TokenFile}); Ctrl+C stops it");
+            output.Error.WriteLine(mode == AuthMode.Users
+                ? $"mltrack: tracking server for {store.Location} at {server.BaseAddress}, users sign in with personal access tokens (mltrack tokens create --user EMAIL); Ctrl+C stops it"
+                : $"mltrack: tracking server for {store.Location} at {server.BaseAddress} (token in {layout.TokenFile}); Ctrl+C stops it");
             try
             {
                 Task.WhenAny(Task.Delay(Timeout.Infinite, cancel), server.Stopped).GetAwaiter().GetResult();
