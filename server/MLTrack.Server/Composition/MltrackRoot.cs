@@ -83,7 +83,7 @@ public sealed class MltrackRoot : IAsyncDisposable
     public LineageService Lineage() => new(Store);
 
     /// <summary>Users, tokens, teams and the audit log, kept in the store's database.</summary>
-    public Core.Accounts.AccountService Accounts() => new((IAccountStore)Store);
+    public Core.Accounts.AccountService Accounts() => new(Store);
 
     /// <summary>Launches tracked runs with this root's artifact settings (CLI and editor alike).</summary>
     public RunLauncher Launcher() => new(Store, Artifacts);

@@ -106,7 +106,7 @@ public sealed class TrackingServer : IAsyncDisposable
     private static Func<string, MLTrack.Core.Accounts.Principal?> Authenticator(ITrackingStore store, AuthMode mode, string token)
     {
         if (mode == AuthMode.Local) return new LocalTokenAuthenticator(token).Authenticate;
-        var accounts = new MLTrack.Core.Accounts.AccountService((IAccountStore)store);
+        var accounts = new MLTrack.Core.Accounts.AccountService(store);
         return accounts.Authenticate;
     }
 
