@@ -12,7 +12,20 @@ public sealed partial class AuthorizedTrackingStore
     {
         var owner = NewOwner(tags);
         var experiment = inner.CreateExperiment(name, artifactLocation, tags);
-        if (owner is not null) accounts.SetExperimentOwner(owner with { ExperimentId = experiment.ExperimentId });
+        if (owner is not null)
+        {
+            try
+            {
+                accounts.SetExperimentOwner(owner with { ExperimentId = experiment.ExperimentId });
+            }
+            catch
+            {
+                // Without its owner record the experiment would be everyone's: take it away again (best effort; the
+                // store has no transaction spanning both areas).
+                try { inner.DeleteExperiment(experiment.ExperimentId); } catch (StoreException) { }
+                throw;
+            }
+        }
         Audit(AuditActions.ExperimentCreated, experiment.ExperimentId, experiment.Name);
         return experiment;
     }
