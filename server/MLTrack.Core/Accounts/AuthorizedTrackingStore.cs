@@ -87,7 +87,24 @@ public sealed partial class AuthorizedTrackingStore(ITrackingStore inner, IAccou
     }
 
     /// <summary>The run's experiment; an unknown run is the store's own not-found.</summary>
-    private string ExperimentOfRun(string runId) => _runExperiments.GetOrAdd(runId, id => inner.GetRun(id).ExperimentId);
+    private string ExperimentOfRun(string runId) => _runExperiments.GetOrAdd(runId, LookUpExperimentOfRun);
+
+    private string LookUpExperimentOfRun(string runId)
+    {
+        // An id-only search reads one row, where GetRun would load every param, tag and metric summary (on each log call).
+        if (runId.Length is > 0 and <= 64 && runId.All(char.IsAsciiLetterOrDigit))
+        {
+            var page = inner.SearchRuns(new RunQuery
+            {
+                Filter = $"attributes.run_id = '{runId}'",
+                ViewType = ViewType.All,
+                IncludeDetails = false,
+                MaxResults = 1,
+            });
+            return page.Runs is [var run] ? run.ExperimentId : throw StoreErrors.RunNotFound(runId);
+        }
+        return inner.GetRun(runId).ExperimentId;
+    }
 
     private AccessPolicy SeeRun(string runId)
     {
