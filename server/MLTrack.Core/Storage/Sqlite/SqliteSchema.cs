@@ -176,5 +176,63 @@ internal static class SqliteSchema
         """
         ALTER TABLE deployments ADD COLUMN host_name TEXT;
         """,
+        // 7: people on a team server (IAccountStore): users and their sign-in identities, access tokens (SHA-256 of the
+        // secret only), teams and roles, whose each experiment is, and the audit log. Emails are stored lowercase.
+        """
+        CREATE TABLE users (
+            user_id      TEXT PRIMARY KEY,
+            email        TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            avatar_url   TEXT,
+            is_admin     INTEGER NOT NULL,
+            created_at   INTEGER NOT NULL
+        );
+        CREATE TABLE user_identities (
+            provider TEXT NOT NULL,
+            subject  TEXT NOT NULL,
+            user_id  TEXT NOT NULL REFERENCES users(user_id),
+            PRIMARY KEY (provider, subject)
+        ) WITHOUT ROWID;
+        CREATE TABLE access_tokens (
+            token_id   TEXT PRIMARY KEY,
+            user_id    TEXT NOT NULL REFERENCES users(user_id),
+            name       TEXT NOT NULL,
+            kind       TEXT NOT NULL,     -- 'personal' | 'run'
+            hash       TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            revoked_at INTEGER,
+            run_id     TEXT
+        );
+        CREATE INDEX access_tokens_user ON access_tokens(user_id, created_at);
+        CREATE TABLE teams (
+            team_id    TEXT PRIMARY KEY,
+            name       TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE team_members (
+            team_id TEXT NOT NULL REFERENCES teams(team_id),
+            user_id TEXT NOT NULL REFERENCES users(user_id),
+            role    TEXT NOT NULL,        -- 'viewer' | 'editor' | 'admin'
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX team_members_user ON team_members(user_id);
+        CREATE TABLE experiment_owners (
+            experiment_id TEXT PRIMARY KEY,
+            team_id       TEXT REFERENCES teams(team_id),
+            owner_user_id TEXT NOT NULL REFERENCES users(user_id)
+        );
+        CREATE TABLE audit_log (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            at          INTEGER NOT NULL,
+            actor_id    TEXT NOT NULL,
+            actor_email TEXT NOT NULL,
+            action      TEXT NOT NULL,
+            subject     TEXT NOT NULL,
+            detail      TEXT,
+            address     TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log(at);
+        """,
     ];
 }

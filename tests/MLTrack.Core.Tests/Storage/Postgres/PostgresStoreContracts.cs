@@ -77,3 +77,12 @@ public sealed class PostgresAnalyticsStoreTests : AnalyticsStoreContract
 
     protected override void Cleanup() => _db.Dispose();
 }
+
+public sealed class PostgresAccountStoreTests : AccountStoreContract
+{
+    private readonly PostgresDatabaseForTest _db = new();
+
+    protected override ITrackingStore CreateStore() => PostgresTrackingStore.Open(_db.Uri, _db.Artifacts);
+
+    protected override void Cleanup() => _db.Dispose();
+}

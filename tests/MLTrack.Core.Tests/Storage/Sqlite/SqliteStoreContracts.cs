@@ -77,3 +77,12 @@ public sealed class SqliteAnalyticsStoreTests : AnalyticsStoreContract
 
     protected override void Cleanup() => Directory.Delete(_dir, recursive: true);
 }
+
+public sealed class SqliteAccountStoreTests : AccountStoreContract
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mltrack-contract-").FullName;
+
+    protected override ITrackingStore CreateStore() => SqliteTrackingStore.Open(Path.Combine(_dir, ".mltrack", "mltrack.db"));
+
+    protected override void Cleanup() => Directory.Delete(_dir, recursive: true);
+}
