@@ -102,6 +102,16 @@ public sealed class TrackingServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The store the routes use: in users mode every call goes through the request's principal
+    /// (<see cref="MLTrack.Core.Accounts.AuthorizedTrackingStore"/>: what it may not see is not found, what it may not
+    /// change is PERMISSION_DENIED); in local mode the store itself.
+    /// </summary>
+    private static ITrackingStore Served(ITrackingStore store, AuthMode mode, Microsoft.AspNetCore.Http.IHttpContextAccessor http) => mode == AuthMode.Local
+        ? store
+        : new MLTrack.Core.Accounts.AuthorizedTrackingStore(store, store, () => MltrackIdentity.Of(http.HttpContext),
+            () => http.HttpContext?.Connection.RemoteIpAddress?.ToString());
+
     /// <summary>How the server turns a bearer secret into a principal in its auth mode.</summary>
     private static Func<string, MLTrack.Core.Accounts.Principal?> Authenticator(ITrackingStore store, AuthMode mode, string token)
     {
@@ -152,7 +162,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var deployments = options.Deployments ?? new Lazy<DeploymentService>(() => new DeploymentService(store,
             options.MltrackDirectory is { } dir ? Path.Combine(dir, DeploymentService.FolderName) : Directory.CreateTempSubdirectory("mltrack-deployments-").FullName,
             artifacts: artifacts));
-        RestRoutes.Map(app, store, artifacts, options, () => deployments.Value);
+        RestRoutes.Map(app, Served(store, options.Auth, app.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()), artifacts, options, () => deployments.Value);
 
         try
         {
