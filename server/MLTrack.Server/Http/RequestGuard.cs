@@ -12,7 +12,8 @@ namespace MLTrack.Server.Http;
 /// an address that failed too often (<see cref="AuthFailureLimiter"/>); no '.' or '..' path segments (the server
 /// would normalise them away) → else 400.
 /// </summary>
-internal sealed class RequestGuard(bool checkHost, AuthMode mode, AuthFailureLimiter limiter)
+/// <param name="limiter">Users mode only: local mode stays as it was (one loopback user, one 256-bit token).</param>
+internal sealed class RequestGuard(bool checkHost, AuthMode mode, AuthFailureLimiter? limiter)
 {
     public const string HealthPath = "/health";
 
@@ -34,7 +35,7 @@ internal sealed class RequestGuard(bool checkHost, AuthMode mode, AuthFailureLim
     private async Task AuthenticateAsync(HttpContext ctx)
     {
         var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.IsBlocked(address))
+        if (limiter?.IsBlocked(address) == true)
             throw new ApiException(ErrorCodes.RequestLimitExceeded,
                 $"Too many requests with a wrong token from {address}; try again in {AuthFailureLimiter.Window.TotalMinutes:0} minute.");
         var result = await ctx.AuthenticateAsync(BearerAuthenticationHandler.SchemeName).ConfigureAwait(false);
@@ -43,7 +44,7 @@ internal sealed class RequestGuard(bool checkHost, AuthMode mode, AuthFailureLim
             ctx.User = user;
             return;
         }
-        if (!result.None) limiter.RecordFailure(address);
+        if (!result.None) limiter?.RecordFailure(address);
         throw new ApiException(ErrorCodes.Unauthenticated, mode == AuthMode.Users
             ? "Missing, unknown, revoked or expired access token: send 'Authorization: Bearer <token>' with a personal access token (mltrack tokens create --user EMAIL; MLFLOW_TRACKING_TOKEN for MLflow code)."
             : "Missing or wrong bearer token: send 'Authorization: Bearer <token>' with the token from .mltrack/token (MLTRACK_TOKEN / MLFLOW_TRACKING_TOKEN).");

@@ -63,6 +63,14 @@ public sealed class TrackingServer : IAsyncDisposable
     /// <summary>What server.json says (or would say) about this server.</summary>
     public ServerInfo Info { get; }
 
+    /// <summary>Every mapped route as (HTTP method, pattern), for checks that must hold on all of them (authentication).</summary>
+    public IReadOnlyList<(string Method, string Pattern)> Routes =>
+        _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => (m, "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))))
+            .ToList();
+
     /// <summary>Completes when the server stops (disposed, or the host shut down).</summary>
     public Task Stopped => _app.WaitForShutdownAsync();
 
@@ -153,7 +161,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var app = builder.Build();
         var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
-        var guard = new RequestGuard(checkHost: bind.IsLoopback, options.Auth, new AuthFailureLimiter());
+        var guard = new RequestGuard(checkHost: bind.IsLoopback, options.Auth, options.Auth == AuthMode.Users ? new AuthFailureLimiter() : null);
         var inFlight = new InFlightRequests();
         app.Use(inFlight.InvokeAsync);
         app.Use(errors.InvokeAsync);
