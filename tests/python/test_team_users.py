@@ -57,13 +57,13 @@ class TeamUsersTest(unittest.TestCase):
             raise AssertionError(f"mltrack {' '.join(args)} exited {r.returncode}: {r.stderr}")
         return r.stdout
 
-    def call(self, token, method, path, body=None):
-        """(status, JSON answer) of one request as MLflow's client sends it."""
+    def call(self, token, method, path, body=None, base=None):
+        """(status, JSON answer) of one request as MLflow's client sends it (to `base`, default the first replica)."""
         headers = {"Content-Type": "application/json"}
         if token is not None:
             headers["Authorization"] = "Bearer " + token
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.server.url + path, data=data, method=method, headers=headers)
+        req = urllib.request.Request((base or self.server.url) + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 return r.status, json.loads(r.read() or b"{}")
@@ -131,15 +131,27 @@ class TeamUsersTest(unittest.TestCase):
         self.assertNotIn(run_id, [r["info"]["run_id"] for r in found])
         self.assertEqual(404, self.call(outsider, "POST", API + "/runs/delete", {"run_id": run_id})[0])
 
-    def test_a_revoked_token_is_refused_at_its_next_request(self):
+    def test_a_revoked_token_is_refused_at_once_on_every_replica_and_no_secret_is_logged(self):
+        other_ws = Workspace()
+        self.addCleanup(other_ws.remove)
+        other_state = os.path.join(other_ws.root, "team-state")
+        other = Server(other_ws, args=["--store", self.database.uri, "--state-dir", other_state, "--auth", "users", "--http", "127.0.0.1:0"],
+                       token_file=os.path.join(other_state, "token"))
+        self.addCleanup(other.stop)
         secret = self.cli("tokens", "create", "--user", "editor@example.com", "--name", "to-revoke", "--expires", "1d").strip()
-        self.ok(secret, "POST", API + "/runs/search", {})
+        for url in (self.server.url, other.url):
+            self.assertEqual(200, self.call(secret, "POST", API + "/runs/search", {}, base=url)[0], url)
         token_id = next(t["token_id"] for t in json.loads(self.cli("tokens", "list", "--user", "editor@example.com", "--json"))["tokens"]
                         if t["name"] == "to-revoke")
 
         self.cli("tokens", "revoke", token_id)
 
-        self.assertEqual(401, self.call(secret, "POST", API + "/runs/search", {})[0])
+        for url in (self.server.url, other.url):
+            self.assertEqual(401, self.call(secret, "POST", API + "/runs/search", {}, base=url)[0], url)
+        for log in (self.server.stderr_text(), other.stderr_text()):
+            self.assertNotIn(secret, log)
+            for token in self.tokens.values():
+                self.assertNotIn(token, log)
 
     def test_the_audit_log_shows_who_created_and_who_deleted(self):
         run_id = self.team_run("audited")
