@@ -119,6 +119,16 @@ class TeamUsersTest(unittest.TestCase):
         self.assertEqual([], run["data"].get("metrics", []))
         self.assertNotIn("k", {t["key"] for t in run["data"].get("tags", [])})
 
+    def test_deploying_a_run_needs_write_on_it_a_viewer_gets_403_and_an_outsider_404(self):
+        run_id = self.team_run("to-deploy")
+
+        viewer = self.call(self.tokens["viewer"], "POST", "/api/deployments", {"run_id": run_id, "target": "local"})
+        outsider = self.call(self.tokens["outsider"], "POST", "/api/deployments", {"run_id": run_id, "target": "local"})
+
+        self.assertEqual((403, "PERMISSION_DENIED"), (viewer[0], viewer[1].get("error_code")), viewer)
+        self.assertEqual((404, "RESOURCE_DOES_NOT_EXIST"), (outsider[0], outsider[1].get("error_code")), outsider)
+        self.assertEqual([], self.ok(self.tokens["admin"], "GET", f"/api/deployments?run_id={run_id}")["deployments"])
+
     def test_someone_outside_the_team_gets_404_for_its_run_and_does_not_find_it(self):
         run_id = self.team_run("private")
         outsider = self.tokens["outsider"]

@@ -12,7 +12,7 @@ namespace MLTrack.Core.Accounts;
 /// </summary>
 /// <param name="address">The caller's network address, for the audit log.</param>
 public sealed partial class AuthorizedTrackingStore(ITrackingStore inner, IAccountStore accounts, Func<Principal> principal,
-    Func<string?>? address = null) : ITrackingStore
+    Func<string?>? address = null) : ITrackingStore, IRunAccess
 {
     private static readonly IReadOnlyDictionary<string, ExperimentOwner> NoOwners = new Dictionary<string, ExperimentOwner>();
     private static readonly IReadOnlyDictionary<string, TeamRole> NoRoles = new Dictionary<string, TeamRole>();
@@ -105,6 +105,10 @@ public sealed partial class AuthorizedTrackingStore(ITrackingStore inner, IAccou
         }
         return inner.GetRun(runId).ExperimentId;
     }
+
+    public bool CanSeeRun(string runId) => CanSeeRun(FullPolicy(), runId);
+
+    public void RequireWriteRun(string runId, string action) => WriteRun(runId, action);
 
     private AccessPolicy SeeRun(string runId)
     {

@@ -1,12 +1,19 @@
 using Microsoft.AspNetCore.Http;
+using MLTrack.Core.Accounts;
 using MLTrack.Core.Deploy;
+using MLTrack.Core.Storage;
 using MLTrack.Server.Rpc;
 using MLTrack.Server.Rpc.Dto;
 
 namespace MLTrack.Server.Http;
 
-/// <summary>Handlers of <c>/api/deployments</c> (snake_case JSON of the RPC's DeploymentInfo). Routes are declared in <see cref="RestRoutes"/>.</summary>
-internal sealed class DeploymentEndpoints(Func<DeploymentService> service)
+/// <summary>
+/// Handlers of <c>/api/deployments</c> (snake_case JSON of the RPC's DeploymentInfo). Routes are declared in
+/// <see cref="RestRoutes"/>. The service is the process's, over the whole store; <paramref name="access"/> is the
+/// request principal's: deploying or removing needs write on the run, and deployments of runs it may not see are
+/// not found and not listed.
+/// </summary>
+internal sealed class DeploymentEndpoints(Func<DeploymentService> service, IRunAccess access)
 {
     /// <summary>How long <c>POST /api/deployments?wait=true</c> waits for READY or FAILED.</summary>
     public static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(120);
@@ -34,6 +41,7 @@ internal sealed class DeploymentEndpoints(Func<DeploymentService> service)
         DeploymentRecord record;
         try
         {
+            access.RequireWriteRun(runId, "Deploying");
             record = Service.Create(runId, target, DeploymentsRpc.ToSettings(req.Config));
         }
         catch (DeploymentException e)
@@ -49,18 +57,19 @@ internal sealed class DeploymentEndpoints(Func<DeploymentService> service)
     public async Task List(HttpContext ctx)
     {
         var req = ApiJson.ReadQuery<ListDeploymentsRequest>(ctx);
-        var list = Service.List(req.RunId is { Length: > 0 } r ? r : null).Select(d => DeploymentsRpc.ToInfo(d, null)).ToList();
+        var list = Service.List(req.RunId is { Length: > 0 } r ? r : null).Where(d => access.CanSeeRun(d.RunId)).Select(d => DeploymentsRpc.ToInfo(d, null)).ToList();
         await ApiJson.WriteAsync(ctx, new { deployments = list });
     }
 
     public async Task Get(HttpContext ctx, string id)
     {
-        var record = Service.Get(id);
+        var record = Visible(id);
         await ApiJson.WriteAsync(ctx, DeploymentsRpc.ToInfo(record, Service.GetStats(id)));
     }
 
     public async Task Delete(HttpContext ctx, string id)
     {
+        access.RequireWriteRun(Visible(id).RunId, "Removing a deployment of");
         try
         {
             await Service.DeleteAsync(id, ctx.RequestAborted);
@@ -74,6 +83,7 @@ internal sealed class DeploymentEndpoints(Func<DeploymentService> service)
 
     public async Task OpenApi(HttpContext ctx, string id)
     {
+        Visible(id);
         try
         {
             var spec = await Service.GetOpenApiAsync(id, ctx.RequestAborted);
@@ -83,5 +93,12 @@ internal sealed class DeploymentEndpoints(Func<DeploymentService> service)
         {
             throw ApiException.InvalidParameter(e.Message);
         }
+    }
+
+    /// <summary>The record, when the principal may see its run; otherwise as unknown.</summary>
+    private DeploymentRecord Visible(string id)
+    {
+        var record = Service.Get(id);
+        return access.CanSeeRun(record.RunId) ? record : throw new StoreException(StoreErrorCode.ResourceDoesNotExist, $"No deployment '{id}'.");
     }
 }

@@ -26,7 +26,7 @@ internal static class RestRoutes
         var metrics = new MetricEndpoints(store);
         var artifacts = new ArtifactEndpoints(store, artifactStore, options.MaxArtifactBytes);
         var files = new RunFileEndpoints(store);
-        var deployments = new DeploymentEndpoints(deploymentService);
+        var deployments = new DeploymentEndpoints(deploymentService, store as MLTrack.Core.Accounts.IRunAccess ?? MLTrack.Core.Accounts.IRunAccess.Unrestricted);
 
         // Health for load balancers, no token needed: database reachable at this build's schema (see HealthEndpoint).
         HealthEndpoint.Map(app);
