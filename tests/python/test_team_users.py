@@ -129,6 +129,25 @@ class TeamUsersTest(unittest.TestCase):
         self.assertEqual((404, "RESOURCE_DOES_NOT_EXIST"), (outsider[0], outsider[1].get("error_code")), outsider)
         self.assertEqual([], self.ok(self.tokens["admin"], "GET", f"/api/deployments?run_id={run_id}")["deployments"])
 
+    def test_a_viewers_artifact_upload_is_403_and_leaves_the_editors_file_as_it_was(self):
+        run_id = self.team_run("artifacts")
+        path = f"/api/2.0/mlflow-artifacts/artifacts/0/{run_id}/artifacts/notes.txt"
+        self.assertEqual(200, self.raw(self.tokens["editor"], "PUT", path, b"the editor's")[0])
+
+        status, body = self.raw(self.tokens["viewer"], "PUT", path, b"the viewer's")
+
+        self.assertEqual(403, status, body)
+        self.assertEqual((200, b"the editor's"), self.raw(self.tokens["viewer"], "GET", path))
+
+    def raw(self, token, method, path, data=None):
+        """(status, body bytes) of a request with a raw body (artifact uploads and downloads)."""
+        req = urllib.request.Request(self.server.url + path, data=data, method=method, headers={"Authorization": "Bearer " + token})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
     def test_someone_outside_the_team_gets_404_for_its_run_and_does_not_find_it(self):
         run_id = self.team_run("private")
         outsider = self.tokens["outsider"]

@@ -73,6 +73,8 @@ internal sealed class ArtifactEndpoints(ITrackingStore store, IArtifactStore art
         var (runId, rel) = ArtifactPaths.SplitProxied(ArtifactPaths.RawPathAfter(ctx, ArtifactPaths.ProxyPrefix), "path");
         if (rel.Length == 0) throw ApiException.InvalidParameter("An artifact upload needs a file path after 'artifacts/'.");
         var run = store.GetRun(runId);
+        // Before any byte is stored: the upload replaces a file of that name, and only recording it is the store's call.
+        (store as MLTrack.Core.Accounts.IRunAccess)?.RequireWriteRun(runId, "Uploading an artifact to");
         if (run.LifecycleStage == LifecycleStages.Deleted)
             throw new ApiException(ErrorCodes.InvalidState, $"Run '{runId}' is deleted; restore it before adding artifacts.");
         if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxArtifactBytes;
