@@ -250,4 +250,26 @@ public sealed partial class EmailSignInTests(MaildevFixture maildev) : IClassFix
         Assert.DoesNotContain(System.Web.HttpUtility.ParseQueryString(link.Query)["code"]!, log);
         Assert.DoesNotContain(session, log);
     }
+
+    [Fact]
+    public async Task Behind_an_https_public_url_the_link_is_under_it_and_the_cookie_is_Secure()
+    {
+        await using var server = await TrackingServer.StartAsync(_store, new TrackingServerOptions
+        {
+            Auth = AuthMode.Users,
+            Token = "local-token",
+            Log = TextWriter.Null,
+            PublicUrl = new Uri("https://mltrack.example.com/team/"),
+            SignInMailer = new SmtpSignInMailer("127.0.0.1", maildev.SmtpPort, "mltrack@example.com"),
+        });
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.BaseAddress };
+        using var started = await client.PostAsJsonAsync("api/2.0/mltrack/auth/email/start", new { email = Ada });
+        var text = (await maildev.WaitForMailAsync(Ada, text: "https://mltrack.example.com/team/")).Text;
+        var link = new Uri(Regex.Match(text, @"https://mltrack\.example\.com/team/api/2\.0/mltrack/auth/email/complete\?\S+").Value);
+
+        using var signedIn = await client.GetAsync(link.PathAndQuery.Replace("/team/", "/"));
+
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        Assert.Contains("secure", signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("mltrack_session=", StringComparison.Ordinal)).ToLowerInvariant());
+    }
 }
