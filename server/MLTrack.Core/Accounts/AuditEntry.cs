@@ -34,4 +34,8 @@ public static class AuditActions
     public const string MemberRemoved = "team.remove";
     public const string TokenCreated = "token.create";
     public const string TokenRevoked = "token.revoke";
+    /// <summary>A browser session began (detail: how, e.g. "email").</summary>
+    public const string SignedIn = "session.sign-in";
+    public const string SignedOut = "session.sign-out";
+    public const string SignedOutEverywhere = "session.sign-out-everywhere";
 }

@@ -53,6 +53,18 @@ public sealed partial class AuthorizedTrackingStore
 
     public IReadOnlyDictionary<string, ExperimentOwner> ListExperimentOwners() => accounts.ListExperimentOwners();
 
+    public void CreateSession(string hash, string userId, long createdAt, long expiresAt) => accounts.CreateSession(hash, userId, createdAt, expiresAt);
+
+    public (BrowserSession Session, User User)? FindSession(string hash) => accounts.FindSession(hash);
+
+    public int RevokeSessions(string userId, long at) => accounts.RevokeSessions(userId, at);
+
+    public bool RevokeSession(string hash, long at) => accounts.RevokeSession(hash, at);
+
+    public void CreateSignInCode(string hash, string email, long createdAt, long expiresAt) => accounts.CreateSignInCode(hash, email, createdAt, expiresAt);
+
+    public SignInCodeRedemption RedeemSignInCode(string hash, long now) => accounts.RedeemSignInCode(hash, now);
+
     public AuditEntry AppendAudit(AuditEntry entry) => accounts.AppendAudit(entry);
 
     public IReadOnlyList<AuditEntry> ListAudit(AuditQuery query) => accounts.ListAudit(query);

@@ -91,6 +91,12 @@ internal static class AccountRules
     public static StoreException TokenNotFound(string tokenId) => new(StoreErrorCode.ResourceDoesNotExist, $"No access token with id '{tokenId}'.");
     public static StoreException TokenHashExists() => new(StoreErrorCode.ResourceAlreadyExists, "An access token with this hash already exists.");
     public static StoreException TeamNotFound(string teamId) => new(StoreErrorCode.ResourceDoesNotExist, $"No team with id '{teamId}'.");
+    public static StoreException SessionHashExists() => new(StoreErrorCode.ResourceAlreadyExists, "A session with this hash already exists.");
+    public static StoreException SignInCodeHashExists() => new(StoreErrorCode.ResourceAlreadyExists, "A sign-in code with this hash already exists.");
+
+    /// <summary>How long a sign-in code's row is kept past its expiry (so "expired" can still be told from "unknown").</summary>
+    public const long CodeRetentionMs = 24L * 60 * 60 * 1000;
+
     public static StoreException TeamExists(string name) => new(StoreErrorCode.ResourceAlreadyExists, $"Team '{name}' already exists.");
 
     private static void CheckLabel(string? text, string capitalized, string what, int max)

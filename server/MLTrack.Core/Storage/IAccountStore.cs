@@ -52,6 +52,23 @@ public interface IAccountStore
     /// <summary>Every ownership record, by experiment id.</summary>
     IReadOnlyDictionary<string, ExperimentOwner> ListExperimentOwners();
 
+    // Browser sessions and one-time sign-in codes (hashes of the secrets only; times in ms since the epoch)
+    /// <summary>Records a session for the user (ResourceDoesNotExist for an unknown user, ResourceAlreadyExists for a known hash).</summary>
+    void CreateSession(string hash, string userId, long createdAt, long expiresAt);
+    /// <summary>The session with this hash and its user, active or not (the caller checks <see cref="BrowserSession.IsActive"/>).</summary>
+    (BrowserSession Session, User User)? FindSession(string hash);
+    /// <summary>Revokes every active session of the user at <paramref name="at"/>; how many were.</summary>
+    int RevokeSessions(string userId, long at);
+    /// <summary>Revokes the one session at <paramref name="at"/>; false when it is unknown or already was.</summary>
+    bool RevokeSession(string hash, long at);
+    /// <summary>Records a one-time code for the email (stored lowercase).</summary>
+    void CreateSignInCode(string hash, string email, long createdAt, long expiresAt);
+    /// <summary>
+    /// Uses the code up at <paramref name="now"/> if it is unused and unexpired, in one statement: of two concurrent
+    /// redeems (on two replicas) exactly one gets Redeemed, the other Used.
+    /// </summary>
+    SignInCodeRedemption RedeemSignInCode(string hash, long now);
+
     // Audit log
     /// <summary>Appends the entry; returns it with its <see cref="AuditEntry.Seq"/>.</summary>
     AuditEntry AppendAudit(AuditEntry entry);

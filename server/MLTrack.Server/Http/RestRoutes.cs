@@ -19,7 +19,7 @@ internal static class RestRoutes
     public const string MlTrack = "/api/2.0/mltrack";
 
     public static void Map(IEndpointRouteBuilder app, ITrackingStore store, IArtifactStore artifactStore, TrackingServerOptions options,
-        Func<MLTrack.Core.Deploy.DeploymentService> deploymentService)
+        Func<MLTrack.Core.Deploy.DeploymentService> deploymentService, Auth.SignInEndpoints? signIn = null)
     {
         var experiments = new ExperimentEndpoints(store);
         var runs = new RunEndpoints(store, artifactStore);
@@ -105,6 +105,26 @@ internal static class RestRoutes
         app.MapDelete("/api/deployments/{id}", (HttpContext ctx, string id) => deployments.Delete(ctx, id));
         // → the endpoint's OpenAPI document.
         app.MapGet("/api/deployments/{id}/openapi", (HttpContext ctx, string id) => deployments.OpenApi(ctx, id));
+
+        // Sign-in (users mode). Email sign-in needs no token (RequestGuard lets these two through) and answers alike
+        // for known and unknown emails; the others need the session cookie or a bearer token.
+        if (signIn is not null)
+        {
+            if (signIn.HasEmail)
+            {
+                // {email, return_to?} → {"sent": true}, whether or not the email has an account; a known one is mailed
+                // a link valid 10 minutes. 429 REQUEST_LIMIT_EXCEEDED past 5 per email or 20 per address in 15 minutes.
+                app.MapPost(Auth.SignInEndpoints.EmailStartPath, signIn.EmailStart);
+                // ?code[&return_to] (the mailed link) → 303 to return_to (a path on this server only; else /ui/runs)
+                // with the mltrack_session cookie (HttpOnly, SameSite=Lax, Secure over https, 12 h); 401 UNAUTHENTICATED
+                // for an unknown, used or expired code.
+                app.MapGet(Auth.SignInEndpoints.EmailCompletePath, signIn.EmailComplete);
+            }
+            // → {sessions_ended}: ends this browser's session and clears its cookie.
+            app.MapPost(Auth.SignInEndpoints.SignOutPath, signIn.SignOut);
+            // → {sessions_ended}: ends every session of the user, on every replica.
+            app.MapPost(Auth.SignInEndpoints.SignOutEverywherePath, signIn.SignOutEverywhere);
+        }
 
         // Anything else: 404 ENDPOINT_NOT_FOUND as JSON.
         app.MapFallback(ctx => throw new ApiException(ErrorCodes.EndpointNotFound, $"No endpoint {ctx.Request.Method} {ctx.Request.Path}."));

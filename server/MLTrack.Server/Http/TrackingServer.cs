@@ -121,11 +121,22 @@ public sealed class TrackingServer : IAsyncDisposable
             () => http.HttpContext?.Connection.RemoteIpAddress?.ToString());
 
     /// <summary>How the server turns a bearer secret into a principal in its auth mode.</summary>
-    private static Func<string, MLTrack.Core.Accounts.Principal?> Authenticator(ITrackingStore store, AuthMode mode, string token)
+    private static Func<string, MLTrack.Core.Accounts.Principal?> Authenticator(ITrackingStore store, AuthMode mode, string token, TimeProvider? clock)
     {
         if (mode == AuthMode.Local) return new LocalTokenAuthenticator(token).Authenticate;
-        var accounts = new MLTrack.Core.Accounts.AccountService(store);
+        var accounts = new MLTrack.Core.Accounts.AccountService(store, clock);
         return accounts.Authenticate;
+    }
+
+    /// <summary>Users mode's sign-in routes: sessions always, email sign-in with a mailer; the link's base is the public URL or, once listening, our own.</summary>
+    private static SignInEndpoints SignIn(ITrackingStore store, TrackingServerOptions options, MLTrack.Core.Accounts.SessionService sessions, TextWriter log,
+        AuthFailureLimiter limiter, Func<Uri> ownAddress)
+    {
+        var email = options.SignInMailer is { } mailer
+            ? new MLTrack.Core.Accounts.EmailSignIn(store, mailer, sessions,
+                (code, returnTo) => SignInEndpoints.CompleteLink(options.PublicUrl ?? ownAddress(), code, returnTo), clock: options.Clock)
+            : null;
+        return new SignInEndpoints(sessions, email, options.PublicUrl, log, limiter);
     }
 
     private static async Task<TrackingServer> StartLockedAsync(ITrackingStore store, TrackingServerOptions options, TextWriter log, ServerLock? held, CancellationToken ct)
@@ -146,10 +157,19 @@ public sealed class TrackingServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         var artifacts = options.Artifacts ?? new MLTrack.Core.Artifacts.Local.LocalArtifactStore(store.ArtifactRoot);
         HealthEndpoint.AddChecks(builder.Services, store, artifacts, options.HealthChecks);
-        var authenticate = Authenticator(store, options.Auth, token);
+        var authenticate = Authenticator(store, options.Auth, token, options.Clock);
+        var users = options.Auth == AuthMode.Users;
+        var sessions = users ? new MLTrack.Core.Accounts.SessionService(store, options.Clock) : null;
+        var limiter = users ? new AuthFailureLimiter(options.Clock) : null;
+        Uri? listening = null;
+        var signIn = users ? SignIn(store, options, sessions!, log, limiter!, () => listening!) : null;
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<BearerAuthenticationOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, o => o.Authenticate = authenticate);
+            .AddScheme<BearerAuthenticationOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, o =>
+            {
+                o.Authenticate = authenticate;
+                o.AuthenticateSession = sessions is null ? null : sessions.Authenticate;
+            });
         var errorBodies = new KestrelErrorBodies();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -161,7 +181,8 @@ public sealed class TrackingServer : IAsyncDisposable
         var app = builder.Build();
         var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
-        var guard = new RequestGuard(checkHost: bind.IsLoopback, options.Auth, options.Auth == AuthMode.Users ? new AuthFailureLimiter() : null);
+        var guard = new RequestGuard(checkHost: bind.IsLoopback, options.Auth, limiter,
+            signIn?.HasEmail == true ? new HashSet<string> { SignInEndpoints.EmailStartPath, SignInEndpoints.EmailCompletePath } : null, options.PublicUrl);
         var inFlight = new InFlightRequests();
         app.Use(inFlight.InvokeAsync);
         app.Use(errors.InvokeAsync);
@@ -170,7 +191,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var deployments = options.Deployments ?? new Lazy<DeploymentService>(() => new DeploymentService(store,
             options.MltrackDirectory is { } dir ? Path.Combine(dir, DeploymentService.FolderName) : Directory.CreateTempSubdirectory("mltrack-deployments-").FullName,
             artifacts: artifacts));
-        RestRoutes.Map(app, Served(store, options.Auth, app.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()), artifacts, options, () => deployments.Value);
+        RestRoutes.Map(app, Served(store, options.Auth, app.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()), artifacts, options, () => deployments.Value, signIn);
 
         try
         {
@@ -182,6 +203,7 @@ public sealed class TrackingServer : IAsyncDisposable
             throw;
         }
         var info = new ServerInfo(ActualAddress(app, bind), Environment.ProcessId, store.Location, DateTimeOffset.UtcNow);
+        listening = info.Url;
         if (!bind.IsLoopback)
             log.WriteLine($"warning: the tracking server listens on {bind.Address}:{info.Url.Port}, reachable from other machines; anyone with the token can read and write this store.");
         var server = new TrackingServer(app, info, token, options.MltrackDirectory, deployments, errorBodiesSubscription, held, options, log, inFlight);

@@ -17,6 +17,17 @@ public sealed record TrackingServerOptions
     /// </summary>
     public Auth.AuthMode Auth { get; init; } = Http.Auth.AuthMode.Local;
 
+    /// <summary>
+    /// Users mode: sends email sign-in links (<c>--smtp</c>, <c>--mail-from</c>); null: no email sign-in routes.
+    /// </summary>
+    public MLTrack.Core.Accounts.ISignInMailer? SignInMailer { get; init; }
+
+    /// <summary>Where people reach the server (<c>--public-url</c>): the base of mailed links and the origin the browser's pages have. Null: <see cref="TrackingServer.BaseAddress"/>.</summary>
+    public Uri? PublicUrl { get; init; }
+
+    /// <summary>The clock of tokens, sessions, sign-in codes and their limits; default the system's.</summary>
+    public TimeProvider? Clock { get; init; }
+
     /// <summary>The bearer token; null: the store's token from <c>&lt;MltrackDirectory&gt;/token</c> (created when missing), or a random one without a directory.</summary>
     public string? Token { get; init; }
 

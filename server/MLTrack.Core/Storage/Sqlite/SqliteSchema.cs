@@ -234,5 +234,24 @@ internal static class SqliteSchema
         );
         CREATE INDEX audit_log_at ON audit_log(at);
         """,
+        // 8: browser sessions and one-time email sign-in codes (IAccountStore), SHA-256 of their secrets only.
+        """
+        CREATE TABLE sessions (
+            hash       TEXT PRIMARY KEY,
+            user_id    TEXT NOT NULL REFERENCES users(user_id),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE TABLE sign_in_codes (
+            hash       TEXT PRIMARY KEY,
+            email      TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at    INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX sign_in_codes_expires ON sign_in_codes(expires_at);
+        """,
     ];
 }

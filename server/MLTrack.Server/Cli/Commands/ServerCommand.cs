@@ -32,31 +32,45 @@ public static class ServerCommand
             DefaultValueFactory = _ => "local",
         };
         auth.AcceptOnlyFromAmong("local", "users");
+        var smtp = new Option<string?>(SmtpName)
+        {
+            Description = "Users mode: send email sign-in links through this SMTP server, as HOST:PORT (plain SMTP only to loopback; otherwise TLS). Needs --mail-from.",
+        };
+        var mailFrom = new Option<string?>(MailFromName) { Description = "The sender address of sign-in emails (with --smtp)." };
+        var publicUrl = new Option<string?>(PublicUrlName)
+        {
+            Description = "Where people reach this server (e.g. https://mltrack.example.com/): the base of mailed sign-in links and the origin of its pages (default: the address it listens on).",
+        };
         var cmd = new Command("server", "Run the tracking server (MLflow-compatible REST API) for this store until Ctrl+C.");
         cmd.Options.Add(http);
         cmd.Options.Add(auth);
         cmd.Options.Add(allowRemote);
         cmd.Options.Add(drain);
+        cmd.Options.Add(smtp);
+        cmd.Options.Add(mailFrom);
+        cmd.Options.Add(publicUrl);
         // On a thread of its own, so the action's task exists at once and Ctrl+C / SIGTERM wait for the clean stop below.
         cmd.SetAction((parse, cancel) => Task.Run(() =>
         {
             TimeSpan drainTimeout;
+            SignInSettings signIn;
+            var mode = parse.GetValue(auth) == "users" ? AuthMode.Users : AuthMode.Local;
             try
             {
                 drainTimeout = DrainTimeout(parse); // before the store opens: a typo costs no connection
+                signIn = SignIn(parse.GetValue(smtp), parse.GetValue(mailFrom), parse.GetValue(publicUrl), mode);
             }
             catch (UsageException e)
             {
                 return StoreSession.Report(e, output);
             }
-            var mode = parse.GetValue(auth) == "users" ? AuthMode.Users : AuthMode.Local;
-            return StoreSession.Run(parse, output, root => Serve(root, parse, output, http, allowRemote, drainTimeout, mode, cancel));
+            return StoreSession.Run(parse, output, root => Serve(root, parse, output, http, allowRemote, drainTimeout, mode, signIn, cancel));
         }, CancellationToken.None));
         return cmd;
     }
 
     private static int Serve(Composition.MltrackRoot root, ParseResult parse, CliOutput output, Option<string?> http, Option<bool> allowRemote,
-        TimeSpan drainTimeout, AuthMode mode, CancellationToken cancel)
+        TimeSpan drainTimeout, AuthMode mode, SignInSettings signIn, CancellationToken cancel)
     {
         var store = root.Store;
         BindAddress bind;
@@ -80,6 +94,8 @@ public static class ServerCommand
                 DrainTimeout = drainTimeout,
                 Log = output.Error,
                 Auth = mode,
+                SignInMailer = signIn.Mailer,
+                PublicUrl = signIn.PublicUrl,
             }, cancel).GetAwaiter().GetResult();
         }
         catch (ServerAlreadyRunningException e) when (e.Running is { } other)
@@ -121,6 +137,39 @@ public static class ServerCommand
     }
 
     private const string DrainTimeoutName = "--drain-timeout";
+    private const string SmtpName = "--smtp";
+    private const string MailFromName = "--mail-from";
+    private const string PublicUrlName = "--public-url";
+
+    private sealed record SignInSettings(MLTrack.Core.Accounts.ISignInMailer? Mailer, Uri? PublicUrl);
+
+    /// <summary><c>--smtp</c>, <c>--mail-from</c> and <c>--public-url</c>, checked together.</summary>
+    /// <exception cref="UsageException">A malformed value, or one without what it needs, naming it.</exception>
+    private static SignInSettings SignIn(string? smtp, string? mailFrom, string? publicUrl, AuthMode mode)
+    {
+        Uri? url = null;
+        if (publicUrl is not null && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https") || url.Query.Length > 0))
+            throw new UsageException($"{PublicUrlName} '{publicUrl}' is not an http:// or https:// URL without a query.");
+        if (url is not null && !url.AbsolutePath.EndsWith('/')) url = new Uri(url + "/"); // links resolve below it, not beside it
+        if (smtp is null)
+        {
+            if (mailFrom is not null) throw new UsageException($"{MailFromName} needs {SmtpName} HOST:PORT.");
+            return new SignInSettings(null, url);
+        }
+        if (mode != AuthMode.Users) throw new UsageException($"{SmtpName} is for email sign-in, which needs --auth users.");
+        if (mailFrom is null) throw new UsageException($"{SmtpName} needs {MailFromName} ADDRESS (the sender of sign-in emails).");
+        var colon = smtp.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(smtp[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+            throw new UsageException($"{SmtpName} '{smtp}' is not HOST:PORT.");
+        try
+        {
+            return new SignInSettings(new Mail.SmtpSignInMailer(smtp[..colon], port, mailFrom), url);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{SmtpName} {smtp} {MailFromName} {mailFrom}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
 
     /// <summary>The longest drain anyone may ask for: a stop that waits longer is a hang.</summary>
     private static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromHours(1);

@@ -645,6 +645,109 @@ public abstract class AccountStoreContract : StoreContract
         Assert.Empty(Store.ListAudit(new AuditQuery()));
     }
 
+    // Browser sessions
+
+    [Fact]
+    public void A_session_is_found_by_its_hash_with_its_user()
+    {
+        var user = Store.CreateUser(new NewUser("ada@example.org"));
+        Store.CreateSession("hash-1", user.UserId, 1000, 5000);
+        var found = Store.FindSession("hash-1");
+        Assert.Equal((new BrowserSession(user.UserId, 1000, 5000, null), user), found);
+        Assert.Null(Store.FindSession("hash-2"));
+    }
+
+    [Fact]
+    public void A_session_for_an_unknown_user_is_refused()
+    {
+        var e = Assert.Throws<StoreException>(() => Store.CreateSession("hash-1", "0123456789abcdef0123456789abcdef", 1000, 5000));
+        Assert.Equal(StoreErrorCode.ResourceDoesNotExist, e.Code);
+    }
+
+    [Fact]
+    public void A_second_session_with_the_same_hash_is_refused()
+    {
+        var user = Store.CreateUser(new NewUser("ada@example.org"));
+        Store.CreateSession("hash-1", user.UserId, 1000, 5000);
+        var e = Assert.Throws<StoreException>(() => Store.CreateSession("hash-1", user.UserId, 2000, 6000));
+        Assert.Equal(StoreErrorCode.ResourceAlreadyExists, e.Code);
+    }
+
+    [Fact]
+    public void Revoking_one_session_ends_only_that_one_and_only_once()
+    {
+        var user = Store.CreateUser(new NewUser("ada@example.org"));
+        Store.CreateSession("hash-1", user.UserId, 1000, 5000);
+        Store.CreateSession("hash-2", user.UserId, 1000, 5000);
+        Assert.True(Store.RevokeSession("hash-1", 2000));
+        Assert.False(Store.RevokeSession("hash-1", 3000));
+        Assert.Equal(2000, Store.FindSession("hash-1")!.Value.Session.RevokedAt);
+        Assert.Null(Store.FindSession("hash-2")!.Value.Session.RevokedAt);
+    }
+
+    [Fact]
+    public void Revoking_a_users_sessions_ends_every_active_one_of_that_user_only_and_counts_them()
+    {
+        var ada = Store.CreateUser(new NewUser("ada@example.org"));
+        var grace = Store.CreateUser(new NewUser("grace@example.org"));
+        Store.CreateSession("a1", ada.UserId, 1000, 5000);
+        Store.CreateSession("a2", ada.UserId, 1000, 5000);
+        Store.CreateSession("a3", ada.UserId, 1000, 5000);
+        Store.CreateSession("g1", grace.UserId, 1000, 5000);
+        Store.RevokeSession("a3", 1500);
+        Assert.Equal(2, Store.RevokeSessions(ada.UserId, 2000));
+        Assert.All(new[] { "a1", "a2" }, h => Assert.Equal(2000, Store.FindSession(h)!.Value.Session.RevokedAt));
+        Assert.Equal(1500, Store.FindSession("a3")!.Value.Session.RevokedAt);
+        Assert.Null(Store.FindSession("g1")!.Value.Session.RevokedAt);
+    }
+
+    [Fact]
+    public void A_session_seen_from_another_replica_is_revoked_there_at_once()
+    {
+        var user = Store.CreateUser(new NewUser("ada@example.org"));
+        Store.CreateSession("hash-1", user.UserId, 1000, 5000);
+        using var replica = CreateStore();
+        Assert.NotNull(replica.FindSession("hash-1"));
+        Store.RevokeSessions(user.UserId, 2000);
+        Assert.Equal(2000, replica.FindSession("hash-1")!.Value.Session.RevokedAt);
+    }
+
+    // One-time sign-in codes
+
+    [Fact]
+    public void A_sign_in_code_redeems_to_its_lowercase_email_once()
+    {
+        Store.CreateSignInCode("code-1", "Ada@Example.org", 1000, 5000);
+        Assert.Equal(new SignInCodeRedemption(SignInCodeStatus.Redeemed, "ada@example.org"), Store.RedeemSignInCode("code-1", 2000));
+        Assert.Equal(SignInCodeStatus.Used, Store.RedeemSignInCode("code-1", 2001).Status);
+    }
+
+    [Fact]
+    public void An_unknown_sign_in_code_is_unknown()
+    {
+        Assert.Equal(new SignInCodeRedemption(SignInCodeStatus.Unknown), Store.RedeemSignInCode("code-1", 2000));
+    }
+
+    [Fact]
+    public void A_sign_in_code_at_or_after_its_expiry_is_expired_and_stays_unused()
+    {
+        Store.CreateSignInCode("code-1", "ada@example.org", 1000, 5000);
+        Assert.Equal(new SignInCodeRedemption(SignInCodeStatus.Expired), Store.RedeemSignInCode("code-1", 5000));
+        Assert.Equal(SignInCodeStatus.Expired, Store.RedeemSignInCode("code-1", 6000).Status);
+    }
+
+    [Fact]
+    public void Of_two_concurrent_redeems_on_two_replicas_exactly_one_gets_the_email()
+    {
+        using var replica = CreateStore();
+        for (int i = 0; i < 20; i++)
+        {
+            Store.CreateSignInCode($"code-{i}", "ada@example.org", 1000, 5000);
+            var results = new[] { Store, replica }.AsParallel().WithDegreeOfParallelism(2).Select(s => s.RedeemSignInCode($"code-{i}", 2000).Status).ToList();
+            Assert.Equal([SignInCodeStatus.Redeemed, SignInCodeStatus.Used], results.Order());
+        }
+    }
+
     private static AuditEntry Audit(long at, string actorId, string email, string action) =>
         new(at, actorId, email, action, "run-1", null, null);
 }
