@@ -120,6 +120,13 @@ internal static class RestRoutes
                 // for an unknown, used or expired code.
                 app.MapGet(Auth.SignInEndpoints.EmailCompletePath, signIn.EmailComplete);
             }
+            if (signIn.HasGitHub)
+            {
+                // {access_token} (a GitHub token, e.g. from VS Code's GitHub provider; needs no MLTrack token) → {token,
+                // token_id, expires_at, email, display_name}: a 30-day personal access token of the MLTrack user whose
+                // linked GitHub id or verified email matches (none is created); 401 UNAUTHENTICATED otherwise.
+                app.MapPost(Auth.SignInEndpoints.GitHubTokenPath, signIn.GitHubToken);
+            }
             // → {sessions_ended}: ends this browser's session and clears its cookie.
             app.MapPost(Auth.SignInEndpoints.SignOutPath, signIn.SignOut);
             // → {sessions_ended}: ends every session of the user, on every replica.

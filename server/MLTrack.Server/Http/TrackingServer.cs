@@ -128,6 +128,18 @@ public sealed class TrackingServer : IAsyncDisposable
         return accounts.Authenticate;
     }
 
+    private static readonly HttpClient GitHubHttp = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>The sign-in routes that answer without a token (they are how one gets one).</summary>
+    private static HashSet<string>? OpenSignInPaths(SignInEndpoints? signIn)
+    {
+        if (signIn is null) return null;
+        var open = new HashSet<string>();
+        if (signIn.HasEmail) open.UnionWith([SignInEndpoints.EmailStartPath, SignInEndpoints.EmailCompletePath]);
+        if (signIn.HasGitHub) open.Add(SignInEndpoints.GitHubTokenPath);
+        return open.Count > 0 ? open : null;
+    }
+
     /// <summary>Users mode's sign-in routes: sessions always, email sign-in with a mailer; the link's base is the public URL or, once listening, our own.</summary>
     private static SignInEndpoints SignIn(ITrackingStore store, TrackingServerOptions options, MLTrack.Core.Accounts.SessionService sessions, TextWriter log,
         AuthFailureLimiter limiter, Func<Uri> ownAddress)
@@ -136,7 +148,10 @@ public sealed class TrackingServer : IAsyncDisposable
             ? new MLTrack.Core.Accounts.EmailSignIn(store, mailer, sessions,
                 (code, returnTo) => SignInEndpoints.CompleteLink(options.PublicUrl ?? ownAddress(), code, returnTo), clock: options.Clock)
             : null;
-        return new SignInEndpoints(sessions, email, options.PublicUrl, log, limiter);
+        var github = options.GitHubApi is { } api
+            ? new MLTrack.Core.Accounts.GitHubSignIn(store, new MLTrack.Core.Accounts.AccountService(store, options.Clock), GitHubHttp, api)
+            : null;
+        return new SignInEndpoints(sessions, email, options.PublicUrl, log, limiter, github);
     }
 
     private static async Task<TrackingServer> StartLockedAsync(ITrackingStore store, TrackingServerOptions options, TextWriter log, ServerLock? held, CancellationToken ct)
@@ -182,7 +197,7 @@ public sealed class TrackingServer : IAsyncDisposable
         var errorBodiesSubscription = errorBodies.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         var errors = new ErrorHandling(log);
         var guard = new RequestGuard(checkHost: bind.IsLoopback, options.Auth, limiter,
-            signIn?.HasEmail == true ? new HashSet<string> { SignInEndpoints.EmailStartPath, SignInEndpoints.EmailCompletePath } : null, options.PublicUrl);
+            OpenSignInPaths(signIn), options.PublicUrl);
         var inFlight = new InFlightRequests();
         app.Use(inFlight.InvokeAsync);
         app.Use(errors.InvokeAsync);

@@ -25,6 +25,9 @@ public sealed record TrackingServerOptions
     /// <summary>Where people reach the server (<c>--public-url</c>): the base of mailed links and the origin the browser's pages have. Null: <see cref="TrackingServer.BaseAddress"/>.</summary>
     public Uri? PublicUrl { get; init; }
 
+    /// <summary>Users mode: GitHub's API, against which GitHub tokens are verified (default api.github.com; a stand-in in tests). Null: no GitHub sign-in.</summary>
+    public Uri? GitHubApi { get; init; } = MLTrack.Core.Accounts.GitHubSignIn.DefaultApi;
+
     /// <summary>The clock of tokens, sessions, sign-in codes and their limits; default the system's.</summary>
     public TimeProvider? Clock { get; init; }
 

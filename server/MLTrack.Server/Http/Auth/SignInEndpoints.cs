@@ -10,17 +10,47 @@ namespace MLTrack.Server.Http.Auth;
 /// </summary>
 /// <param name="email">Null when the server has no mailer: the email routes are then not mapped.</param>
 /// <param name="publicUrl">Where browsers reach the server (https there makes the cookie Secure).</param>
-internal sealed class SignInEndpoints(SessionService sessions, EmailSignIn? email, Uri? publicUrl, TextWriter log, AuthFailureLimiter limiter)
+/// <param name="github">GitHub token sign-in (null: not offered).</param>
+internal sealed class SignInEndpoints(SessionService sessions, EmailSignIn? email, Uri? publicUrl, TextWriter log, AuthFailureLimiter limiter,
+    GitHubSignIn? github = null)
 {
     public const string Prefix = RestRoutes.MlTrack + "/auth";
     public const string EmailStartPath = Prefix + "/email/start";
     public const string EmailCompletePath = Prefix + "/email/complete";
     public const string SignOutPath = Prefix + "/sign-out";
     public const string SignOutEverywherePath = Prefix + "/sign-out-everywhere";
+    public const string GitHubTokenPath = Prefix + "/github/token";
     /// <summary>Where a completed sign-in lands when no (safe) return_to was given.</summary>
     public const string DefaultReturn = "/ui/runs";
 
     public bool HasEmail => email is not null;
+
+    public bool HasGitHub => github is not null;
+
+    /// <summary>Trades a GitHub token for a personal access token of the matching MLTrack user (no account is created).</summary>
+    public async Task GitHubToken(HttpContext ctx)
+    {
+        var address = Address(ctx);
+        if (limiter.IsBlocked(address))
+            throw new ApiException(ErrorCodes.RequestLimitExceeded,
+                $"Too many failed sign-ins from {address}; try again in {AuthFailureLimiter.Window.TotalMinutes:0} minute.");
+        var req = await ApiJson.ReadBodyAsync<GitHubTokenRequest>(ctx);
+        var token = req.AccessToken is { Length: > 0 and <= 4096 } t ? t : throw ApiException.MissingParameter("access_token");
+        (User User, CreatedToken Token) signedIn;
+        try
+        {
+            signedIn = await github!.SignInAsync(token, address, ctx.RequestAborted);
+        }
+        catch (SignInException x)
+        {
+            limiter.RecordFailure(address);
+            throw new ApiException(ErrorCodes.Unauthenticated, x.Message);
+        }
+        Log($"mltrack: {signedIn.User.Email} signed in with GitHub from {address}");
+        ctx.Response.Headers.CacheControl = "no-store";
+        await ApiJson.WriteAsync(ctx, new GitHubTokenResponse(signedIn.Token.Secret, signedIn.Token.Token.TokenId, signedIn.Token.Token.ExpiresAt,
+            signedIn.User.Email, signedIn.User.DisplayName));
+    }
 
     /// <summary>The link mailed for a code: <paramref name="baseUrl"/> + the complete route, with the page to return to.</summary>
     public static Uri CompleteLink(Uri baseUrl, string code, string? returnTo) => new(baseUrl,
