@@ -59,6 +59,11 @@ async function pick(page, text, timeout = 30000) {
     }, null, { timeout: Math.max(1000, deadline - Date.now()) }).then(() => true, () => false);
     if (!ready) break;
     try {
+      // Already offered (a short list shows every row): pick it without typing, which sometimes cannot reach the input.
+      if (await rowOf().isVisible().catch(() => false)) {
+        await rowOf().click({ timeout: 5000 });
+        return;
+      }
       await h.quickInput(page).fill(text, { timeout: 5000 });
       await rowOf().waitFor({ timeout: 5000 });
       await rowOf().click({ timeout: 5000 });
