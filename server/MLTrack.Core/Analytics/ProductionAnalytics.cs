@@ -7,7 +7,8 @@ namespace MLTrack.Core.Analytics;
 /// Production analytics of deployments: traffic from each local endpoint's request log (Modal endpoints keep none
 /// here), health checks against READY endpoints, and serving-cost estimates over the window's periods.
 /// </summary>
-public sealed class ProductionAnalytics(ITrackingStore store, string deploymentsRoot, HttpClient http, TimeProvider? clock = null)
+/// <param name="healthTimeout">How long a READY endpoint's /health may take; default <see cref="HealthTimeout"/>.</param>
+public sealed class ProductionAnalytics(ITrackingStore store, string deploymentsRoot, HttpClient http, TimeProvider? clock = null, TimeSpan? healthTimeout = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
@@ -79,13 +80,13 @@ public sealed class ProductionAnalytics(ITrackingStore store, string deployments
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(HealthTimeout);
+            timeout.CancelAfter(healthTimeout ?? HealthTimeout);
             using var response = await http.GetAsync(d.EndpointUrl.TrimEnd('/') + "/health", timeout.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? (true, null) : (false, $"/health answered {(int)response.StatusCode}");
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            return (false, $"/health did not answer within {HealthTimeout.TotalSeconds:0} s");
+            return (false, $"/health did not answer within {(healthTimeout ?? HealthTimeout).TotalSeconds:0} s");
         }
         catch (HttpRequestException e)
         {
